@@ -1,0 +1,54 @@
+# Marquee — every entry point. `make help` lists them.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+TARGET ?= duckdb
+
+export DBT_SEND_ANONYMOUS_USAGE_STATS := false
+export RUNTIME__DLTHUB_TELEMETRY := false
+
+.PHONY: help install run build test test-duckdb test-postgres lint docs freshness sample clean lock
+
+help: ## list every target
+	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-14s %s\n", $$1, $$2}'
+
+$(STAMP): requirements.lock pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e .
+	@touch $(STAMP)
+
+install: $(STAMP) ## create .venv and install the pinned dependencies
+
+run: $(STAMP) ## land the bundled sample data into DuckDB, build, generate docs, print a summary
+	$(BIN)/marquee run --target $(TARGET)
+
+build: $(STAMP) ## dbt build (reconcile, history, marts, tests) on TARGET (duckdb|postgres)
+	$(BIN)/marquee build --target $(TARGET)
+
+test: $(STAMP) lint ## lint, then the whole pytest suite (DuckDB and PostgreSQL)
+	$(BIN)/pytest
+
+test-duckdb: $(STAMP) ## the pytest suite without the PostgreSQL tests
+	$(BIN)/pytest -m "not postgres"
+
+lint: $(STAMP) ## sqlfluff (dbt templater) on models, macros, snapshots, tests
+	MARQUEE_DUCKDB_PATH=$(CURDIR)/target/lint.duckdb $(BIN)/sqlfluff lint models snapshots tests/dbt
+
+docs: $(STAMP) ## generate the dbt docs site and serve it on http://localhost:8080
+	$(BIN)/marquee docs --target $(TARGET) --serve 8080
+
+sample: $(STAMP) ## regenerate the bundled sample feeds (deterministic)
+	$(BIN)/python scripts/make_sample_shows.py
+
+lock: ## re-pin requirements.lock from a fresh venv of pyproject's ranges
+	rm -rf /tmp/marquee-lock && $(PYTHON) -m venv /tmp/marquee-lock
+	/tmp/marquee-lock/bin/pip install --quiet '.[dev]' && /tmp/marquee-lock/bin/pip freeze --exclude marquee > requirements.lock.new
+	{ echo '# Exact pins for reproducible installs (pip freeze of a fresh venv). Regenerate with `make lock`.'; cat requirements.lock.new; } > requirements.lock && rm requirements.lock.new
+
+clean: ## remove the warehouse, dbt artifacts and the virtualenv
+	rm -rf warehouse target logs $(VENV)

@@ -1,0 +1,1 @@
+"""Marquee ingestion: dlt sources that land raw data, and the `marquee` command line."""

@@ -1,0 +1,102 @@
+"""Run dbt in-process (dbtRunner) against a target, with the project's profile.
+
+The profile is `profiles.yml.example` itself: it is copied, unchanged, to a
+private profiles directory under `target/` on every call, so there is one
+profile definition and nothing to edit. All settings come from the
+environment (see the file).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ingestion.errors import MarqueeError
+from ingestion.settings import PROJECT_DIR, Target
+
+log = logging.getLogger(__name__)
+
+PROFILE_TEMPLATE = PROJECT_DIR / "profiles.yml.example"
+
+
+@dataclass
+class DbtOutcome:
+    """What a dbt command did: the invocation id and each node's status."""
+
+    invocation_id: str | None
+    statuses: dict[str, str] = field(default_factory=dict)
+    failures: list[str] = field(default_factory=list)
+
+
+def profiles_dir() -> Path:
+    directory = PROJECT_DIR / "target" / "profiles"
+    directory.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(PROFILE_TEMPLATE, directory / "profiles.yml")
+    return directory
+
+
+def _environment(target: Target) -> None:
+    # dbt reads the same variables; make the DuckDB path absolute so dbt and
+    # dlt open the very same file whatever the working directory.
+    os.environ["MARQUEE_DUCKDB_PATH"] = str(target.duckdb_path)
+    os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
+
+
+def run_dbt(command: list[str], target: Target, quiet: bool = False) -> DbtOutcome:
+    """Invoke `dbt <command>` for the target; raise MarqueeError naming what failed."""
+    from dbt.cli.main import dbtRunner
+
+    _environment(target)
+    args = [
+        *command,
+        "--project-dir",
+        str(PROJECT_DIR),
+        "--profiles-dir",
+        str(profiles_dir()),
+        "--target",
+        target.name,
+    ]
+    if quiet:
+        args += ["--quiet"]
+    if target.name == "duckdb":
+        target.duckdb_path.parent.mkdir(parents=True, exist_ok=True)
+    result = dbtRunner().invoke(args)
+    outcome = _outcome(result)
+    if not result.success:
+        if outcome.failures:
+            raise MarqueeError(f"dbt {command[0]} failed: {'; '.join(outcome.failures[:5])}")
+        reason = _first_line(result.exception) if result.exception else "see the log above"
+        raise MarqueeError(f"dbt {command[0]} failed: {reason}")
+    return outcome
+
+
+def _outcome(result: Any) -> DbtOutcome:
+    outcome = DbtOutcome(invocation_id=None)
+    run_result = result.result
+    results = getattr(run_result, "results", None) or []
+    for node_result in results:
+        node = node_result.node
+        status = str(node_result.status)
+        outcome.statuses[node.unique_id] = status
+        if status in ("error", "fail", "runtime error"):
+            message = _first_line(node_result.message) if node_result.message else status
+            outcome.failures.append(f"{node.name} ({status}: {message})")
+    args = getattr(run_result, "args", None) or {}
+    outcome.invocation_id = args.get("invocation_id") if isinstance(args, dict) else None
+    if outcome.invocation_id is None:
+        try:
+            from dbt_common.invocation import get_invocation_id
+
+            outcome.invocation_id = get_invocation_id()
+        except ImportError:  # pragma: no cover - older dbt-common
+            pass
+    return outcome
+
+
+def _first_line(value: Any) -> str:
+    text = str(value).strip()
+    return text.splitlines()[0] if text else type(value).__name__

@@ -1,0 +1,31 @@
+"""Settings of the show-time feed source."""
+
+# The feed's fields, in the chain's spelling, and the raw column each lands in
+# (dlt's snake_case naming of the same name).
+FEED_FIELDS: dict[str, str] = {
+    "movie_showTime": "movie_show_time",
+    "screen_name": "screen_name",
+    "is_active": "is_active",
+    "movie_ID": "movie_id",
+    "movie_title": "movie_title",
+    "movie_rating": "movie_rating",
+    "movie_length": "movie_length",
+    "movie_format": "movie_format",
+    "cinema_id": "cinema_id",
+    "movie_genere": "movie_genere",
+    "movie_image_new": "movie_image_new",
+}
+
+# Where the records sit in the document: {"data": {"allShows": [...]}}.
+RECORDS_PATH = "data.allShows"
+
+RAW_TABLE = "shows"
+
+# Records per Arrow batch handed to dlt: large enough to amortise per-batch
+# overhead, small enough to keep memory flat on a multi-million-row feed.
+BATCH_SIZE = 50_000
+
+# Log a progress line every this many records.
+PROGRESS_EVERY = 250_000
+
+HTTP_TIMEOUT_SECONDS = 60.0

@@ -1,0 +1,12 @@
+{#-
+    Use a model's custom schema name as it is (staging, intermediate, marts, ...)
+    instead of dbt's default `<target schema>_<custom schema>`, so that both
+    targets expose the same schema names analysts and tests rely on.
+-#}
+{% macro generate_schema_name(custom_schema_name, node) -%}
+    {%- if custom_schema_name is none -%}
+        {{ target.schema }}
+    {%- else -%}
+        {{ custom_schema_name | trim }}
+    {%- endif -%}
+{%- endmacro %}

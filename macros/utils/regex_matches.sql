@@ -1,0 +1,12 @@
+{#- True when `expression` matches the regular expression `pattern` (a SQL string literal's content). -#}
+{% macro regex_matches(expression, pattern) -%}
+    {{ return(adapter.dispatch('regex_matches', 'marquee')(expression, pattern)) }}
+{%- endmacro %}
+
+{% macro default__regex_matches(expression, pattern) -%}
+    ({{ expression }} ~ '{{ pattern }}')
+{%- endmacro %}
+
+{% macro duckdb__regex_matches(expression, pattern) -%}
+    regexp_matches({{ expression }}, '{{ pattern }}')
+{%- endmacro %}

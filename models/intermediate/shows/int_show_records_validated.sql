@@ -1,0 +1,77 @@
+-- Every landed record with its verdict: rejected (with the reasons), a
+-- duplicate superseded by a later record of the same key in the same feed,
+-- or accepted. Nothing is dropped here. Incremental by load: each build types
+-- and classifies only the loads landed since the last one.
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        on_schema_change='fail',
+        indexes=[{'columns': ['load_id']}],
+    )
+}}
+
+with
+
+records as (
+    select * from {{ ref('stg_shows__shows') }}
+    {% if is_incremental() %}
+        where load_id > (select coalesce(max(load_id), '') from {{ this }})
+    {% endif %}
+),
+
+validated as (
+    select
+        *,
+        case
+            when invalid_record is not null then 'record is not a JSON object'
+            else nullif(
+                concat_ws(
+                    '; ',
+                    case when movie_id is null then 'movie_id is missing' end,
+                    case
+                        when nullif(trim(cinema_id_text), '') is null then 'cinema_id is missing'
+                        when cinema_id is null then 'cinema_id is not an integer'
+                    end,
+                    case when screen_name is null then 'screen_name is missing' end,
+                    case
+                        when nullif(trim(show_time_text), '') is null then 'show_time is missing'
+                        when show_time is null then 'show_time is not an ISO 8601 timestamp'
+                    end
+                ),
+                ''
+            )
+        end as reject_reason
+    from records
+),
+
+keyed as (
+    select
+        *,
+        {{ surrogate_key(['movie_id', 'cinema_id', 'screen_name', 'show_time']) }} as show_id,
+        {{ surrogate_key(show_attribute_columns()) }} as attributes_hash
+    from validated
+),
+
+ranked as (
+    select
+        *,
+        row_number() over (
+            partition by load_id, show_id
+            order by record_index desc
+        ) as key_recency_in_load
+    from keyed
+),
+
+final as (
+    select
+        *,
+        case
+            when reject_reason is not null then 'rejected'
+            when key_recency_in_load = 1 then 'accepted'
+            else 'duplicate'
+        end as record_status
+    from ranked
+)
+
+select * from final

@@ -1,0 +1,368 @@
+{#-
+    The reconcile, set-based: applies every load landed since the last build,
+    in load order, to the show state and keeps every version of every show.
+
+    One row per version of a show (record_type 'show', valid_to null for the
+    current one) plus one summary row per reconciled load (record_type 'load')
+    carrying that load's counts; the summary rows are also the watermark, so
+    a load that changed nothing is still reconciled exactly once.
+
+    Per key, the pending loads form a sequence of events: the key is present
+    in a load, or absent from a load whose feed lists its cinema while the show
+    is still in the future (a withdrawal candidate). Comparing each event with
+    the state before it (the previous event, or the current version for the
+    first) classifies it: inserted, updated, reinstated (a withdrawn show seen
+    again, counted as updated), unchanged, withdrawn, or no change. Only the
+    changes become versions; unchanged rows are never rewritten. The result is
+    the same as reconciling after every load.
+
+    Stateful: never rebuilt from nothing (full_refresh is off).
+-#}
+{{
+    config(
+        materialized='incremental',
+        unique_key='version_id',
+        incremental_strategy='delete+insert',
+        on_schema_change='fail',
+        full_refresh=false,
+        indexes=[
+            {'columns': ['version_id'], 'unique': True},
+            {'columns': ['show_id']},
+            {'columns': ['load_id']},
+        ],
+    )
+}}
+
+{%- set attributes = show_attribute_columns() %}
+{%- set key_columns = ['movie_id', 'cinema_id', 'screen_name', 'show_time'] %}
+
+with
+
+records as (
+    select * from {{ ref('int_show_records_validated') }}
+),
+
+pending_loads as (
+    select
+        load_id,
+        max(fetched_at) as fetched_at,
+        count(*) as records_count,
+        cast(sum(case when record_status = 'rejected' then 1 else 0 end) as bigint) as rejected_count,
+        cast(sum(case when record_status = 'duplicate' then 1 else 0 end) as bigint) as duplicates_count
+    from records
+    {% if is_incremental() %}
+        where load_id > (select coalesce(max(load_id), '') from {{ this }})
+    {% endif %}
+    group by load_id
+),
+
+-- the winning record of each key in each pending load
+arrivals as (
+    select
+        records.show_id,
+        records.load_id,
+        pending_loads.fetched_at,
+        {%- for column in key_columns + attributes %}
+        records.{{ column }},
+        {%- endfor %}
+        records.attributes_hash
+    from records
+    inner join pending_loads on records.load_id = pending_loads.load_id
+    where records.record_status = 'accepted'
+),
+
+-- the current version of every show before this build
+prior_versions as (
+    {% if is_incremental() %}
+        select * from {{ this }}
+        where record_type = 'show' and valid_to is null
+    {% else %}
+        select
+            cast(null as {{ dbt.type_string() }}) as version_id,
+            cast(null as {{ dbt.type_string() }}) as record_type,
+            cast(null as {{ dbt.type_string() }}) as show_id,
+            cast(null as {{ dbt.type_string() }}) as movie_id,
+            cast(null as bigint) as cinema_id,
+            cast(null as {{ dbt.type_string() }}) as screen_name,
+            cast(null as timestamp) as show_time,
+            cast(null as {{ dbt.type_string() }}) as title,
+            cast(null as {{ dbt.type_string() }}) as rating,
+            cast(null as bigint) as length_minutes,
+            cast(null as {{ dbt.type_string() }}) as format,
+            cast(null as {{ dbt.type_string() }}) as genre,
+            cast(null as boolean) as is_active,
+            cast(null as {{ dbt.type_string() }}) as image_url,
+            cast(null as {{ dbt.type_string() }}) as attributes_hash,
+            cast(null as {{ dbt.type_string() }}) as change_type,
+            cast(null as timestamp) as first_seen_at,
+            cast(null as timestamp) as withdrawn_at,
+            cast(null as timestamp) as valid_from,
+            cast(null as timestamp) as valid_to,
+            cast(null as {{ dbt.type_string() }}) as load_id
+        where 1 = 0
+    {% endif %}
+),
+
+-- keys known before each load: from the prior state, or from the first
+-- pending load they arrived in
+first_arrivals as (
+    select
+        arrivals.show_id,
+        min(arrivals.load_id) as first_load_id
+    from arrivals
+    left join prior_versions on arrivals.show_id = prior_versions.show_id
+    where prior_versions.show_id is null
+    group by arrivals.show_id
+),
+
+known_shows as (
+    select
+        show_id,
+        cinema_id,
+        show_time,
+        '' as known_since_load_id
+    from prior_versions
+    union all
+    select
+        arrivals.show_id,
+        arrivals.cinema_id,
+        arrivals.show_time,
+        arrivals.load_id as known_since_load_id
+    from arrivals
+    inner join first_arrivals
+        on
+            arrivals.show_id = first_arrivals.show_id
+            and arrivals.load_id = first_arrivals.first_load_id
+),
+
+load_cinemas as (
+    select distinct
+        load_id,
+        cinema_id
+    from arrivals
+),
+
+-- known future shows of a cinema in a feed that the feed does not list
+absences as (
+    select
+        known_shows.show_id,
+        load_cinemas.load_id,
+        pending_loads.fetched_at
+    from known_shows
+    inner join load_cinemas
+        on
+            known_shows.cinema_id = load_cinemas.cinema_id
+            and known_shows.known_since_load_id < load_cinemas.load_id
+    inner join pending_loads on load_cinemas.load_id = pending_loads.load_id
+    left join arrivals
+        on
+            load_cinemas.load_id = arrivals.load_id
+            and known_shows.show_id = arrivals.show_id
+    where
+        arrivals.show_id is null
+        and known_shows.show_time > pending_loads.fetched_at
+),
+
+events as (
+    select
+        show_id,
+        load_id,
+        fetched_at,
+        true as is_present,
+        {%- for column in attributes %}
+        {{ column }},
+        {%- endfor %}
+        attributes_hash
+    from arrivals
+    union all
+    select
+        show_id,
+        load_id,
+        fetched_at,
+        false as is_present,
+        {%- for column in attributes %}
+        null as {{ column }},
+        {%- endfor %}
+        null as attributes_hash
+    from absences
+),
+
+sequenced as (
+    select
+        *,
+        lag(is_present) over by_show as previous_is_present,
+        {%- for column in attributes %}
+        lag({{ column }}) over by_show as previous_{{ column }},
+        {%- endfor %}
+        lag(attributes_hash) over by_show as previous_attributes_hash,
+        min(case when is_present then fetched_at end) over (partition by show_id) as first_arrival_at
+    from events
+    window by_show as (partition by show_id order by load_id)
+),
+
+classified as (
+    select
+        sequenced.*,
+        case
+            when sequenced.is_present and sequenced.previous_is_present is null
+                then
+                    case
+                        when prior_versions.show_id is null then 'inserted'
+                        when prior_versions.withdrawn_at is not null then 'reinstated'
+                        when prior_versions.attributes_hash = sequenced.attributes_hash then 'unchanged'
+                        else 'updated'
+                    end
+            when sequenced.is_present and sequenced.previous_is_present
+                then
+                    case
+                        when sequenced.previous_attributes_hash = sequenced.attributes_hash then 'unchanged'
+                        else 'updated'
+                    end
+            -- present after an absence: the show was withdrawn and is back
+            when sequenced.is_present then 'reinstated'
+            when sequenced.previous_is_present is null
+                then case when prior_versions.withdrawn_at is null then 'withdrawn' else 'no_change' end
+            when sequenced.previous_is_present then 'withdrawn'
+            else 'no_change'
+        end as change_type,
+        coalesce(prior_versions.first_seen_at, sequenced.first_arrival_at) as first_seen_at,
+        {%- for column in key_columns %}
+        coalesce(prior_versions.{{ column }}, arrival_keys.{{ column }}) as key_{{ column }},
+        {%- endfor %}
+        {%- for column in attributes + ['attributes_hash'] %}
+        case
+            when sequenced.is_present then sequenced.{{ column }}
+            when sequenced.previous_is_present then sequenced.previous_{{ column }}
+            else prior_versions.{{ column }}
+        end as version_{{ column }}{{ ',' if not loop.last }}
+        {%- endfor %}
+    from sequenced
+    left join prior_versions on sequenced.show_id = prior_versions.show_id
+    left join (
+        select distinct
+            show_id,
+            {{ key_columns | join(', ') }}
+        from arrivals
+    ) as arrival_keys on sequenced.show_id = arrival_keys.show_id
+),
+
+changes as (
+    select
+        *,
+        lead(fetched_at) over (partition by show_id order by load_id) as next_change_at,
+        row_number() over (partition by show_id order by load_id) as change_sequence
+    from classified
+    where change_type in ('inserted', 'updated', 'reinstated', 'withdrawn')
+),
+
+new_versions as (
+    select
+        {{ surrogate_key(['show_id', 'load_id']) }} as version_id,
+        'show' as record_type,
+        show_id,
+        {%- for column in key_columns %}
+        key_{{ column }} as {{ column }},
+        {%- endfor %}
+        {%- for column in attributes + ['attributes_hash'] %}
+        version_{{ column }} as {{ column }},
+        {%- endfor %}
+        change_type,
+        first_seen_at,
+        case when change_type = 'withdrawn' then fetched_at end as withdrawn_at,
+        fetched_at as valid_from,
+        next_change_at as valid_to,
+        load_id
+    from changes
+),
+
+closed_versions as (
+    select
+        prior_versions.version_id,
+        prior_versions.record_type,
+        prior_versions.show_id,
+        {%- for column in key_columns + attributes + ['attributes_hash'] %}
+        prior_versions.{{ column }},
+        {%- endfor %}
+        prior_versions.change_type,
+        prior_versions.first_seen_at,
+        prior_versions.withdrawn_at,
+        prior_versions.valid_from,
+        changes.fetched_at as valid_to,
+        prior_versions.load_id
+    from prior_versions
+    inner join changes
+        on
+            prior_versions.show_id = changes.show_id
+            and changes.change_sequence = 1
+),
+
+load_counts as (
+    select
+        load_id,
+        cast(sum(case when change_type = 'inserted' then 1 else 0 end) as bigint) as inserted_count,
+        cast(sum(case when change_type in ('updated', 'reinstated') then 1 else 0 end) as bigint) as updated_count,
+        cast(sum(case when change_type = 'unchanged' then 1 else 0 end) as bigint) as unchanged_count,
+        cast(sum(case when change_type = 'withdrawn' then 1 else 0 end) as bigint) as withdrawn_count
+    from classified
+    group by load_id
+),
+
+load_summaries as (
+    select
+        {{ surrogate_key(["'load'", 'pending_loads.load_id']) }} as version_id,
+        'load' as record_type,
+        pending_loads.load_id,
+        pending_loads.fetched_at,
+        pending_loads.records_count,
+        coalesce(load_counts.inserted_count, 0) as inserted_count,
+        coalesce(load_counts.updated_count, 0) as updated_count,
+        coalesce(load_counts.unchanged_count, 0) as unchanged_count,
+        coalesce(load_counts.withdrawn_count, 0) as withdrawn_count,
+        pending_loads.rejected_count,
+        pending_loads.duplicates_count
+    from pending_loads
+    left join load_counts on pending_loads.load_id = load_counts.load_id
+),
+
+show_rows as (
+    select * from new_versions
+    union all
+    select * from closed_versions
+),
+
+final as (
+    select
+        show_rows.*,
+        cast(null as bigint) as records_count,
+        cast(null as bigint) as inserted_count,
+        cast(null as bigint) as updated_count,
+        cast(null as bigint) as unchanged_count,
+        cast(null as bigint) as withdrawn_count,
+        cast(null as bigint) as rejected_count,
+        cast(null as bigint) as duplicates_count,
+        {{ marquee_run_columns() }}
+    from show_rows
+    union all
+    select
+        version_id,
+        record_type,
+        {%- for column in ['show_id'] + key_columns + attributes + ['attributes_hash', 'change_type'] %}
+        null as {{ column }},
+        {%- endfor %}
+        null as first_seen_at,
+        null as withdrawn_at,
+        fetched_at as valid_from,
+        fetched_at as valid_to,
+        load_id,
+        records_count,
+        inserted_count,
+        updated_count,
+        unchanged_count,
+        withdrawn_count,
+        rejected_count,
+        duplicates_count,
+        {{ marquee_run_columns() }}
+    from load_summaries
+)
+
+select * from final
