@@ -37,7 +37,8 @@ test-duckdb: $(STAMP) ## the pytest suite without the PostgreSQL tests
 	$(BIN)/pytest -m "not postgres"
 
 lint: $(STAMP) ## sqlfluff (dbt templater) on models, macros, snapshots, tests
-	MARQUEE_DUCKDB_PATH=$(CURDIR)/target/lint.duckdb $(BIN)/sqlfluff lint models snapshots tests/dbt
+	@$(BIN)/python -c "from ingestion.dbt import profiles_dir; profiles_dir()"
+	MARQUEE_DUCKDB_PATH=$(CURDIR)/target/lint.duckdb $(BIN)/sqlfluff lint --processes 2 models snapshots tests/dbt
 
 docs: $(STAMP) ## generate the dbt docs site and serve it on http://localhost:8080
 	$(BIN)/marquee docs --target $(TARGET) --serve 8080

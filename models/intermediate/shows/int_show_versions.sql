@@ -63,7 +63,7 @@ arrivals as (
         records.load_id,
         pending_loads.fetched_at,
         {%- for column in key_columns + attributes %}
-        records.{{ column }},
+            records.{{ column }},
         {%- endfor %}
         records.attributes_hash
     from records
@@ -170,7 +170,7 @@ events as (
         fetched_at,
         true as is_present,
         {%- for column in attributes %}
-        {{ column }},
+            {{ column }},
         {%- endfor %}
         attributes_hash
     from arrivals
@@ -181,7 +181,7 @@ events as (
         fetched_at,
         false as is_present,
         {%- for column in attributes %}
-        null as {{ column }},
+            null as {{ column }},
         {%- endfor %}
         null as attributes_hash
     from absences
@@ -192,12 +192,19 @@ sequenced as (
         *,
         lag(is_present) over by_show as previous_is_present,
         {%- for column in attributes %}
-        lag({{ column }}) over by_show as previous_{{ column }},
+            lag({{ column }}) over by_show as previous_{{ column }},
         {%- endfor %}
         lag(attributes_hash) over by_show as previous_attributes_hash,
         min(case when is_present then fetched_at end) over (partition by show_id) as first_arrival_at
     from events
     window by_show as (partition by show_id order by load_id)
+),
+
+arrival_keys as (
+    select distinct
+        show_id,
+        {{ key_columns | join(', ') }}
+    from arrivals
 ),
 
 classified as (
@@ -225,25 +232,20 @@ classified as (
             when sequenced.previous_is_present then 'withdrawn'
             else 'no_change'
         end as change_type,
-        coalesce(prior_versions.first_seen_at, sequenced.first_arrival_at) as first_seen_at,
-        {%- for column in key_columns %}
-        coalesce(prior_versions.{{ column }}, arrival_keys.{{ column }}) as key_{{ column }},
-        {%- endfor %}
         {%- for column in attributes + ['attributes_hash'] %}
-        case
-            when sequenced.is_present then sequenced.{{ column }}
-            when sequenced.previous_is_present then sequenced.previous_{{ column }}
-            else prior_versions.{{ column }}
-        end as version_{{ column }}{{ ',' if not loop.last }}
+            case
+                when sequenced.is_present then sequenced.{{ column }}
+                when sequenced.previous_is_present then sequenced.previous_{{ column }}
+                else prior_versions.{{ column }}
+            end as version_{{ column }},
         {%- endfor %}
+        {%- for column in key_columns %}
+            coalesce(prior_versions.{{ column }}, arrival_keys.{{ column }}) as key_{{ column }},
+        {%- endfor %}
+        coalesce(prior_versions.first_seen_at, sequenced.first_arrival_at) as first_seen_at
     from sequenced
     left join prior_versions on sequenced.show_id = prior_versions.show_id
-    left join (
-        select distinct
-            show_id,
-            {{ key_columns | join(', ') }}
-        from arrivals
-    ) as arrival_keys on sequenced.show_id = arrival_keys.show_id
+    left join arrival_keys on sequenced.show_id = arrival_keys.show_id
 ),
 
 changes as (
@@ -261,10 +263,10 @@ new_versions as (
         'show' as record_type,
         show_id,
         {%- for column in key_columns %}
-        key_{{ column }} as {{ column }},
+            key_{{ column }} as {{ column }},
         {%- endfor %}
         {%- for column in attributes + ['attributes_hash'] %}
-        version_{{ column }} as {{ column }},
+            version_{{ column }} as {{ column }},
         {%- endfor %}
         change_type,
         first_seen_at,
@@ -281,7 +283,7 @@ closed_versions as (
         prior_versions.record_type,
         prior_versions.show_id,
         {%- for column in key_columns + attributes + ['attributes_hash'] %}
-        prior_versions.{{ column }},
+            prior_versions.{{ column }},
         {%- endfor %}
         prior_versions.change_type,
         prior_versions.first_seen_at,
@@ -347,7 +349,7 @@ final as (
         version_id,
         record_type,
         {%- for column in ['show_id'] + key_columns + attributes + ['attributes_hash', 'change_type'] %}
-        null as {{ column }},
+            null as {{ column }},
         {%- endfor %}
         null as first_seen_at,
         null as withdrawn_at,

@@ -26,14 +26,20 @@ versions as (
     select * from {{ ref('int_show_versions') }}
 ),
 
+{% if is_incremental() %}
+    merged as (
+        select coalesce(max(last_load_id), '') as last_load_id from {{ this }}
+    ),
+{% endif %}
+
 current_versions as (
-    select * from versions
+    select versions.* from versions
+    {% if is_incremental() %}
+        inner join merged on versions.load_id > merged.last_load_id
+    {% endif %}
     where
-        record_type = 'show'
-        and valid_to is null
-        {% if is_incremental() %}
-            and load_id > (select coalesce(max(last_load_id), '') from {{ this }})
-        {% endif %}
+        versions.record_type = 'show'
+        and versions.valid_to is null
 ),
 
 final as (

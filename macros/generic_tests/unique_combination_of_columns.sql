@@ -1,0 +1,14 @@
+{#-
+    Generic test: no two rows share the same values in `combination_of_columns`
+    (a multi-column unique key), like dbt_utils' test of the same name.
+-#}
+{% test unique_combination_of_columns(model, combination_of_columns) %}
+
+    select
+        {{ combination_of_columns | join(', ') }},
+        count(*) as occurrences
+    from {{ model }}
+    group by {{ combination_of_columns | join(', ') }}
+    having count(*) > 1
+
+{% endtest %}
