@@ -115,7 +115,8 @@ def _configure_logging(verbose: bool) -> None:
     # httpx logs every request URL at INFO; URLs may carry credentials.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("httpcore").setLevel(logging.WARNING)
-    os.environ.setdefault("RUNTIME__LOG_LEVEL", "DEBUG" if verbose else "WARNING")
+    if verbose:
+        os.environ["RUNTIME__LOG_LEVEL"] = "DEBUG"
 
 
 def main(argv: Sequence[str] | None = None) -> int:

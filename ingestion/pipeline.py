@@ -18,15 +18,13 @@ import dlt
 from dlt.pipeline.exceptions import PipelineStepFailed
 
 from ingestion.errors import MarqueeError
-from ingestion.settings import RAW_SCHEMA, Target
+from ingestion.settings import PROJECT_DIR, RAW_SCHEMA, Target
 from ingestion.warehouse import dlt_destination, loader_file_format
 
 log = logging.getLogger(__name__)
 
-# Arrow batches get `_dlt_load_id` too, so every raw row names its load.
-os.environ.setdefault("NORMALIZE__PARQUET_NORMALIZER__ADD_DLT_LOAD_ID", "true")
-# Keep dlt's own telemetry off: no network here, and nothing should leave the machine.
-os.environ.setdefault("RUNTIME__DLTHUB_TELEMETRY", "false")
+# dlt reads the project's .dlt/config.toml (and secrets.toml) whatever the working directory.
+os.environ.setdefault("DLT_PROJECT_DIR", str(PROJECT_DIR))
 
 
 @dataclass(frozen=True)

@@ -110,7 +110,7 @@ def _moment(record: dict) -> datetime:
     )
 
 
-def main() -> None:
+def main(out: Path = OUT) -> None:
     rng = random.Random(20261201)
     shows = base_shows(rng)
 
@@ -166,7 +166,7 @@ def main() -> None:
     v2.append("not an object")
 
     for name, records in (("shows_feed_v1.json", v1), ("shows_feed_v2.json", v2)):
-        (OUT / name).write_text(json.dumps({"data": {"allShows": records}}, ensure_ascii=False, indent=1) + "\n")
+        (out / name).write_text(json.dumps({"data": {"allShows": records}}, ensure_ascii=False, indent=1) + "\n")
     # the v1 duplicate of shows[3] renamed it; v2 lists it with its real title again
     fixed_title = 1 if shows[3] in remaining else 0
     print(
@@ -179,4 +179,6 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    import sys
+
+    main(Path(sys.argv[1]) if len(sys.argv) > 1 else OUT)

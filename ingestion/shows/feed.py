@@ -75,6 +75,11 @@ def _as_text(value: Any) -> str | None:
     return json.dumps(value, ensure_ascii=False, default=str)
 
 
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else ""
+
+
 class _ResponseReader:
     """A minimal file-like `read()` over an httpx streaming response."""
 
@@ -136,7 +141,7 @@ class ShowsFeed:
                 for record in ijson.items(stream, f"{RECORDS_PATH}.item", use_float=True):
                     yield record
             except ijson.JSONError as exc:
-                raise self.fail(f"invalid JSON ({str(exc).strip() or 'truncated document'})") from None
+                raise self.fail(f"invalid JSON ({_first_line(exc) or 'truncated document'})") from None
         if self.records_read == 0:
             self._check_shape()
 
@@ -148,7 +153,7 @@ class ShowsFeed:
                     if prefix == RECORDS_PATH and event == "start_array":
                         return
             except ijson.JSONError as exc:
-                raise self.fail(f"invalid JSON ({str(exc).strip()})") from None
+                raise self.fail(f"invalid JSON ({_first_line(exc) or 'truncated document'})") from None
         raise self.fail('wrong shape: expected {"data": {"allShows": [...]}}')
 
     def arrow_batches(self) -> Iterator[pa.Table]:
