@@ -11,7 +11,7 @@ TARGET ?= duckdb
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export RUNTIME__DLTHUB_TELEMETRY := false
 
-.PHONY: help install run build test test-duckdb test-postgres lint docs freshness sample clean lock
+.PHONY: help install run build test test-duckdb lint docs status freshness sample clean lock
 
 help: ## list every target
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-14s %s\n", $$1, $$2}'
@@ -42,6 +42,12 @@ lint: $(STAMP) ## sqlfluff (dbt templater) on models, macros, snapshots, tests
 
 docs: $(STAMP) ## generate the dbt docs site and serve it on http://localhost:8080
 	$(BIN)/marquee docs --target $(TARGET) --serve 8080
+
+status: $(STAMP) ## last loads, reconcile counts, freshness and published version of TARGET
+	$(BIN)/marquee status --target $(TARGET)
+
+freshness: $(STAMP) ## dbt source freshness of every source on TARGET
+	$(BIN)/marquee freshness --target $(TARGET)
 
 sample: $(STAMP) ## regenerate the bundled sample feeds (deterministic)
 	$(BIN)/python scripts/make_sample_shows.py

@@ -4,6 +4,8 @@
     marquee build [--target duckdb|postgres]
     marquee run   [--target duckdb|postgres] [--shows PATH_OR_URL ...]
     marquee docs  [--target duckdb|postgres] [--serve PORT]
+    marquee status [--target duckdb|postgres]
+    marquee freshness [--target duckdb|postgres]
 
 Errors a user can cause end with one line on stderr and exit status 1.
 """
@@ -18,7 +20,9 @@ from collections.abc import Sequence
 from datetime import datetime, timezone
 
 from ingestion.errors import MarqueeError
+from ingestion.locking import warehouse_lock
 from ingestion.settings import TARGETS, Target, resolve_target
+from ingestion.status import print_freshness, print_status
 
 log = logging.getLogger("marquee")
 
@@ -41,16 +45,26 @@ def ingest_shows(target: Target, source: str, fetched_at: datetime | None = None
     print(f"Landed {rows:,} show records from {feed.label} into raw.shows (load {landed.load_id}).")
 
 
-def build(target: Target) -> None:
+def build(target: Target) -> str:
+    """dbt build into a new marts version; publish it only if everything passed."""
     from ingestion.dbt import run_dbt
+    from ingestion.publish import discard, new_version, publish
     from ingestion.summary import print_build_summary
 
-    outcome = run_dbt(["build"], target)
+    version = new_version()
+    log.info("Building marts version %s on %s", version, target.describe())
+    try:
+        outcome = run_dbt(["build"], target, variables={"publish_version": version})
+    except MarqueeError as exc:
+        discard(target, version)
+        raise MarqueeError(f"{exc} -- nothing was published; marts are unchanged") from None
+    published = publish(target, version, outcome.invocation_id)
+    print(f"Published {len(published.views)} marts (version {version}) to schema marts.")
     print_build_summary(target, outcome.invocation_id)
+    return version
 
 
 def run(target: Target, shows: Sequence[str] | None) -> None:
-    from ingestion.dbt import run_dbt
     from ingestion.shows.sample import SAMPLE_FEEDS
 
     feeds = [(source, None) for source in shows] if shows else list(SAMPLE_FEEDS)
@@ -58,18 +72,24 @@ def run(target: Target, shows: Sequence[str] | None) -> None:
         print("No --shows given: landing the bundled sample feeds.")
     for source, fetched_at in feeds:
         ingest_shows(target, source, fetched_at)
-    build(target)
-    run_dbt(["docs", "generate"], target, quiet=True)
-    print("dbt docs generated in target/ (serve them with `make docs`).")
+    version = build(target)
+    docs(target, None, version)
 
 
-def docs(target: Target, serve_port: int | None) -> None:
+def docs(target: Target, serve_port: int | None, version: str | None = None) -> None:
     from ingestion.dbt import run_dbt
+    from ingestion.status import published_version
 
-    run_dbt(["docs", "generate"], target, quiet=True)
-    print("dbt docs generated in target/.")
+    variables = {"publish_version": version or published_version(target) or "dev"}
+    run_dbt(["docs", "generate"], target, quiet=True, variables=variables)
+    print("dbt docs generated in target/ (browse them with `make docs`).")
     if serve_port:
-        run_dbt(["docs", "serve", "--port", str(serve_port), "--host", "127.0.0.1", "--no-browser"], target)
+        print(f"Serving the dbt docs on http://127.0.0.1:{serve_port} (Ctrl-C to stop).")
+        run_dbt(
+            ["docs", "serve", "--port", str(serve_port), "--host", "127.0.0.1", "--no-browser"],
+            target,
+            variables=variables,
+        )
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -103,6 +123,11 @@ def _parser() -> argparse.ArgumentParser:
     docs_cmd = commands.add_parser("docs", help="generate the dbt docs site (and serve it on localhost)")
     docs_cmd.add_argument("--serve", type=int, metavar="PORT", help="serve the site on this port")
     add_target(docs_cmd)
+
+    status_cmd = commands.add_parser("status", help="loads, reconcile counts, freshness, published version")
+    add_target(status_cmd)
+    freshness_cmd = commands.add_parser("freshness", help="dbt source freshness of every source")
+    add_target(freshness_cmd)
     return parser
 
 
@@ -124,14 +149,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     _configure_logging(args.verbose)
     try:
         target = resolve_target(args.target)
-        if args.command == "ingest":
-            ingest_shows(target, args.source, args.fetched_at)
-        elif args.command == "build":
-            build(target)
-        elif args.command == "run":
-            run(target, args.shows)
-        elif args.command == "docs":
+        if args.command == "docs":
             docs(target, args.serve)
+        elif args.command == "status":
+            print_status(target)
+        elif args.command == "freshness":
+            print_freshness(target)
+        else:
+            with warehouse_lock(target):
+                if args.command == "ingest":
+                    ingest_shows(target, args.source, args.fetched_at)
+                elif args.command == "build":
+                    build(target)
+                elif args.command == "run":
+                    run(target, args.shows)
         return 0
     except MarqueeError as exc:
         print(f"marquee: error: {exc}", file=sys.stderr)

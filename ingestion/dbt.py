@@ -46,8 +46,29 @@ def _environment(target: Target) -> None:
     os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
 
 
-def run_dbt(command: list[str], target: Target, quiet: bool = False) -> DbtOutcome:
-    """Invoke `dbt <command>` for the target; raise MarqueeError naming what failed."""
+def _progress(event: Any) -> None:
+    """One compact line per finished node (the default, quiet log)."""
+    if event.info.name != "NodeFinished":
+        return
+    node = event.data.node_info
+    if node.resource_type not in ("model", "snapshot", "seed", "test", "unit_test"):
+        return
+    status = node.node_status
+    if node.resource_type in ("test", "unit_test") and status in ("pass", "success"):
+        return  # passing tests are counted in the summary, not listed
+    log.info("  %-7s %-9s %s", status, node.resource_type, node.node_name)
+
+
+def run_dbt(
+    command: list[str], target: Target, quiet: bool = False, variables: dict[str, str] | None = None
+) -> DbtOutcome:
+    """Invoke `dbt <command>` for the target; raise MarqueeError naming what failed.
+
+    By default dbt's own log is silenced and one line per built node is
+    logged instead; with `marquee --verbose` dbt logs as usual.
+    """
+    import json
+
     from dbt.cli.main import dbtRunner
 
     _environment(target)
@@ -60,11 +81,15 @@ def run_dbt(command: list[str], target: Target, quiet: bool = False) -> DbtOutco
         "--target",
         target.name,
     ]
-    if quiet:
+    if variables:
+        args += ["--vars", json.dumps(variables)]
+    verbose = log.getEffectiveLevel() <= logging.DEBUG
+    if quiet or not verbose:
         args += ["--quiet"]
     if target.name == "duckdb":
         target.duckdb_path.parent.mkdir(parents=True, exist_ok=True)
-    result = dbtRunner().invoke(args)
+    callbacks = [] if verbose or quiet else [_progress]
+    result = dbtRunner(callbacks=callbacks).invoke(args)
     outcome = _outcome(result)
     if not result.success:
         if outcome.failures:

@@ -18,6 +18,11 @@ SAMPLE_DATA_DIR = PROJECT_DIR / "data" / "sample"
 DEFAULT_DUCKDB_PATH = "warehouse/marquee.duckdb"
 RAW_SCHEMA = "raw"
 
+# Each dlt source (its schema name in raw._dlt_loads) and the raw tables its loads write.
+RAW_TABLES: dict[str, tuple[str, ...]] = {
+    "shows": ("shows",),
+}
+
 TargetName = Literal["duckdb", "postgres"]
 TARGETS: tuple[TargetName, ...] = ("duckdb", "postgres")
 

@@ -59,6 +59,12 @@ def connect(target: Target) -> Iterator[Any]:
         conn.close()
 
 
+def statement_cursor(conn: Any, target: Target) -> Any:
+    """Where to execute statements of one transaction: the connection itself on
+    DuckDB (its cursor() is a separate connection with its own transaction)."""
+    return conn if target.name == "duckdb" else conn.cursor()
+
+
 def query(target: Target, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
     """Run one query and return all rows."""
     with connect(target) as conn:

@@ -5,8 +5,17 @@
 {{
     config(
         materialized='incremental',
-        incremental_strategy='append',
+        incremental_strategy='audited_append',
         on_schema_change='fail',
+        audits={
+            'one row per landed record': "select load_id, record_index from __staged__
+                group by load_id, record_index having count(*) > 1",
+            'loads are not classified twice': "select load_id from __staged__
+                where load_id in (select load_id from __target__)",
+            'every record has a verdict': "select load_id from __staged__
+                where record_status not in ('accepted', 'duplicate', 'rejected')
+                or (record_status = 'rejected') <> (reject_reason is not null)",
+        },
         indexes=[{'columns': ['load_id']}],
     )
 }}

@@ -22,9 +22,26 @@
     config(
         materialized='incremental',
         unique_key='version_id',
-        incremental_strategy='delete+insert',
+        incremental_strategy='audited_delete_insert',
         on_schema_change='fail',
         full_refresh=false,
+        audits={
+            'version ids are unique': "select version_id from __staged__
+                group by version_id having count(*) > 1",
+            'at most one current version per show': "select show_id from (
+                    select show_id from __staged__ where record_type = 'show' and valid_to is null
+                    union all
+                    select show_id from __target__ where record_type = 'show' and valid_to is null
+                        and version_id not in (select version_id from __staged__)
+                ) as current_versions group by show_id having count(*) > 1",
+            'every record of a load is accounted for': "select load_id from __staged__
+                where record_type = 'load' and records_count <> inserted_count + updated_count
+                    + unchanged_count + rejected_count + duplicates_count",
+            'versions have a full key and a known change': "select version_id from __staged__
+                where record_type = 'show' and (show_id is null or movie_id is null or cinema_id is null
+                    or screen_name is null or show_time is null
+                    or change_type not in ('inserted', 'updated', 'reinstated', 'withdrawn'))",
+        },
         indexes=[
             {'columns': ['version_id'], 'unique': True},
             {'columns': ['show_id']},

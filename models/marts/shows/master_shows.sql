@@ -3,15 +3,27 @@
     with its current attributes. A withdrawn show keeps its row with
     `withdrawn_at` set. Incremental: each build merges only the shows whose
     current version was written since the last merge, so its cost follows
-    what changed. Stateful: never rebuilt from nothing.
+    what changed. Stateful: never rebuilt from nothing, kept in schema `core`
+    (published as the view marts.master_shows), merged only after its audits
+    pass on the staged rows.
 -#}
 {{
     config(
         materialized='incremental',
         unique_key='show_id',
-        incremental_strategy='delete+insert',
+        schema='core',
+        incremental_strategy='audited_delete_insert',
         on_schema_change='fail',
         full_refresh=false,
+        audits={
+            'one row per show': "select show_id from __staged__ group by show_id having count(*) > 1",
+            'one row per show key': "select movie_id, cinema_id, screen_name, show_time from (
+                    select movie_id, cinema_id, screen_name, show_time from __staged__
+                    union all
+                    select movie_id, cinema_id, screen_name, show_time from __target__
+                        where show_id not in (select show_id from __staged__)
+                ) as shows group by movie_id, cinema_id, screen_name, show_time having count(*) > 1",
+        },
         indexes=[
             {'columns': ['show_id'], 'unique': True},
             {'columns': ['movie_id', 'cinema_id', 'screen_name', 'show_time'], 'unique': True},

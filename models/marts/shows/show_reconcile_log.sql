@@ -1,6 +1,6 @@
 -- One row per build that reconciled new loads, with the counts of what it did
 -- (summed over the loads it applied, in load order).
-{{ config(materialized='view') }}
+{{ config(materialized='table') }}
 
 with
 

@@ -1,0 +1,118 @@
+"""`marquee status` and `marquee freshness`: what an operator needs at a glance.
+
+Status: the last load of each source (time, rows, load id), the last
+reconcile's counts, source freshness, and the published marts version.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+from typing import Any
+
+from ingestion.errors import MarqueeError
+from ingestion.settings import PROJECT_DIR, RAW_TABLES, Target
+from ingestion.warehouse import connect
+
+
+def _rows(conn: Any, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    """Rows of a query, or none when a relation does not exist yet."""
+    cur = conn.cursor()
+    try:
+        cur.execute(sql, params)
+        return cur.fetchall()
+    except Exception:  # noqa: BLE001 - a missing relation means "nothing yet"
+        conn.rollback()
+        return []
+    finally:
+        cur.close()
+
+
+def published_version(target: Target) -> str | None:
+    try:
+        with connect(target) as conn:
+            rows = _rows(conn, "select version from ops.publications order by published_at desc limit 1")
+    except MarqueeError:
+        return None
+    return rows[0][0] if rows else None
+
+
+def print_status(target: Target) -> None:
+    marker = "?" if target.name == "duckdb" else "%s"
+    with connect(target) as conn:
+        cur = conn
+        print(f"Warehouse: {target.describe()}")
+        print("Last loads:")
+        for source, tables in RAW_TABLES.items():
+            loads = _rows(
+                cur,
+                "select load_id, inserted_at from raw._dlt_loads where schema_name = "
+                f"{marker} and status = 0 order by load_id desc limit 1",
+                (source,),
+            )
+            if not loads:
+                print(f"  {source:<8} never loaded")
+                continue
+            load_id, inserted_at = loads[0]
+            rows = sum(
+                (_rows(cur, f"select count(*) from raw.{table} where _dlt_load_id = {marker}", (load_id,)) or [(0,)])[0][0]
+                for table in tables
+            )
+            print(f"  {source:<8} {inserted_at:%Y-%m-%d %H:%M:%S} UTC  {rows:>10,} rows  load {load_id}")
+        last = _rows(
+            cur,
+            "select reconciled_at, loads_count, inserted, updated, unchanged, withdrawn, rejected, duplicates "
+            "from marts.show_reconcile_log order by reconciled_at desc limit 1",
+        )
+        if last:
+            at, loads, inserted, updated, unchanged, withdrawn, rejected, duplicates = last[0]
+            print(
+                f"Last reconcile: {at:%Y-%m-%d %H:%M:%S} UTC, {loads} load(s): {inserted:,} inserted, "
+                f"{updated:,} updated, {unchanged:,} unchanged, {withdrawn:,} withdrawn, {rejected:,} rejected, "
+                f"{duplicates:,} duplicates"
+            )
+        else:
+            print("Last reconcile: none yet")
+        published = _rows(cur, "select version, published_at, views from ops.publications order by published_at desc limit 1")
+        if published:
+            version, at, views = published[0]
+            print(f"Published marts: version {version} at {at:%Y-%m-%d %H:%M:%S} UTC ({views} views)")
+        else:
+            print("Published marts: none yet")
+    print_freshness(target, fail=False)
+
+
+def print_freshness(target: Target, fail: bool = True) -> None:
+    """Run `dbt source freshness` and print one line per source table."""
+    from ingestion.dbt import run_dbt
+
+    error: MarqueeError | None = None
+    try:
+        run_dbt(["source", "freshness"], target, quiet=True)
+    except MarqueeError as exc:
+        error = exc
+    path = PROJECT_DIR / "target" / "sources.json"
+    if not path.exists():
+        if error:
+            raise error
+        return
+    results = json.loads(path.read_text())["results"]
+    print("Freshness:")
+    now = datetime.now(timezone.utc)
+    stale = []
+    for result in sorted(results, key=lambda r: r["unique_id"]):
+        name = ".".join(result["unique_id"].split(".")[-2:])
+        status = result.get("status", "error")
+        loaded = result.get("max_loaded_at")
+        age = ""
+        if loaded:
+            moment = datetime.fromisoformat(loaded.replace("Z", "+00:00"))
+            moment = moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+            hours = (now - moment).total_seconds() / 3600
+            when = f"{hours:,.1f} h ago" if hours >= 0 else "in the future: check the fetch times"
+            age = f"last loaded {moment:%Y-%m-%d %H:%M} UTC ({when})"
+        print(f"  {name:<28} {status:<6} {age}")
+        if status in ("error", "runtime error"):
+            stale.append(name)
+    if fail and stale:
+        raise MarqueeError(f"stale sources: {', '.join(stale)}")
