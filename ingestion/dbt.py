@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -54,8 +55,8 @@ def _progress(event: Any) -> None:
     if node.resource_type not in ("model", "snapshot", "seed", "test", "unit_test"):
         return
     status = node.node_status
-    if node.resource_type in ("test", "unit_test") and status in ("pass", "success"):
-        return  # passing tests are counted in the summary, not listed
+    if node.resource_type in ("test", "unit_test") and status in ("pass", "success", "skipped"):
+        return  # passing and skipped tests are not listed
     log.info("  %-7s %-9s %s", status, node.resource_type, node.node_name)
 
 
@@ -89,7 +90,11 @@ def run_dbt(
     if target.name == "duckdb":
         target.duckdb_path.parent.mkdir(parents=True, exist_ok=True)
     callbacks = [] if verbose or quiet else [_progress]
-    result = dbtRunner(callbacks=callbacks).invoke(args)
+    try:
+        result = dbtRunner(callbacks=callbacks).invoke(args)
+    finally:
+        if target.name == "duckdb":
+            _release_duckdb()
     outcome = _outcome(result)
     if not result.success:
         if outcome.failures:
@@ -97,6 +102,18 @@ def run_dbt(
         reason = _first_line(result.exception) if result.exception else "see the log above"
         raise MarqueeError(f"dbt {command[0]} failed: {reason}")
     return outcome
+
+
+def _release_duckdb() -> None:
+    """Close the DuckDB database dbt-duckdb keeps open in this process, so that
+    the file's lock is released when dbt is done (other processes, and this
+    one's own connections, can then open it)."""
+    from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+
+    with DuckDBConnectionManager._LOCK:
+        if DuckDBConnectionManager._ENV is not None:
+            DuckDBConnectionManager._ENV.close()
+            DuckDBConnectionManager._ENV = None
 
 
 def _outcome(result: Any) -> DbtOutcome:
@@ -108,7 +125,7 @@ def _outcome(result: Any) -> DbtOutcome:
         status = str(node_result.status)
         outcome.statuses[node.unique_id] = status
         if status in ("error", "fail", "runtime error"):
-            message = _first_line(node_result.message) if node_result.message else status
+            message = _error_message(node_result.message) if node_result.message else status
             outcome.failures.append(f"{node.name} ({status}: {message})")
     args = getattr(run_result, "args", None) or {}
     outcome.invocation_id = args.get("invocation_id") if isinstance(args, dict) else None
@@ -120,6 +137,14 @@ def _outcome(result: Any) -> DbtOutcome:
         except ImportError:  # pragma: no cover - older dbt-common
             pass
     return outcome
+
+
+def _error_message(value: Any) -> str:
+    """The informative line of a dbt node error (not its 'X Error in model m (path)' header)."""
+    lines = [line.strip() for line in str(value).splitlines() if line.strip()]
+    if len(lines) > 1 and re.match(r"^(Compilation|Runtime|Database) Error in ", lines[0]):
+        return f"{lines[0].split(' in ')[0]}: {lines[1]}"
+    return lines[0] if lines else ""
 
 
 def _first_line(value: Any) -> str:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
@@ -79,6 +80,8 @@ def publish(target: Target, version: str, invocation_id: str | None) -> Publishe
         if target.name == "duckdb":
             cur.execute("begin transaction")
         existing = _existing_views(cur, target)
+        if target.name == "postgres":
+            _lock_views(cur, existing)
         cur.execute(f"create schema if not exists {PUBLISHED_SCHEMA}")
         cur.execute(f"create schema if not exists {OPS_SCHEMA}")
         cur.execute(
@@ -128,6 +131,30 @@ def _existing_views(cur: Any, target: Target) -> list[str]:
         "select table_name from information_schema.tables where table_schema = 'marts' and table_type = 'VIEW'"
     )
     return [row[0] for row in cur.fetchall()]
+
+
+def _lock_views(cur: Any, views: list[str], attempts: int = 600) -> None:
+    """Take every published view's lock at once, never waiting while holding one.
+
+    Readers lock the views their query names one after the other; a publisher
+    that waited for them while already holding other views could deadlock
+    with them. NOWAIT and retry: the switch happens between readers' queries.
+    """
+    if not views:
+        return
+    import psycopg2
+
+    names = ", ".join(f"{PUBLISHED_SCHEMA}.{_q(view)}" for view in sorted(views))
+    for _ in range(attempts):
+        cur.execute("savepoint lock_views")
+        try:
+            cur.execute(f"lock table {names} in access exclusive mode nowait")
+            cur.execute("release savepoint lock_views")
+            return
+        except psycopg2.errors.LockNotAvailable:
+            cur.execute("rollback to savepoint lock_views")
+            time.sleep(0.05)
+    raise MarqueeError("could not publish: readers kept the marts views locked for 30 s; try again")
 
 
 def _grant_analyst(cur: Any) -> None:

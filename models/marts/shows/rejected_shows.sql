@@ -1,6 +1,5 @@
 -- Feed records that could not be accepted, with the reason and the load they
 -- came in. They stay in raw as they were landed.
-{{ config(materialized='table') }}
 
 with
 

@@ -1,6 +1,5 @@
 -- One row per build that reconciled new loads, with the counts of what it did
 -- (summed over the loads it applied, in load order).
-{{ config(materialized='table') }}
 
 with
 

@@ -1,0 +1,274 @@
+"""Write, audit, publish: a failing audit, a failing test or a killed build
+leaves `marts` as it was; one build at a time; the analyst role sees marts only."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from ingestion.settings import PROJECT_DIR
+from tests.conftest import Warehouse, write_feed
+from tests.test_shows_pipeline import A_AT, B_AT, FEED_A, FEED_B, build, land
+
+MARTS = ("master_shows", "rejected_shows", "show_history", "show_reconcile_log")
+
+
+def published(w: Warehouse) -> tuple:
+    """The published version and the content of every mart."""
+    version = w.scalar("select version from ops.publications order by published_at desc limit 1")
+    counts = tuple(w.scalar(f"select count(*) from marts.{name}") for name in MARTS)
+    master = w.sql("select show_id, title, is_active, withdrawn_at from marts.master_shows order by show_id")
+    return version, counts, master
+
+
+def version_schemas(w: Warehouse) -> list[str]:
+    return [
+        row[0]
+        for row in w.sql("select schema_name from information_schema.schemata order by 1")
+        if row[0].startswith("marts_v")
+    ]
+
+
+@pytest.fixture
+def injected_test() -> Iterator[Path]:
+    """A dbt singular test that fails, added to the project for one test only."""
+    path = PROJECT_DIR / "tests" / "dbt" / f"zz_injected_failure_{uuid.uuid4().hex[:8]}.sql"
+    path.write_text("-- injected by tests/test_publish.py\nselect * from {{ ref('show_reconcile_log') }}\n")
+    try:
+        yield path
+    finally:
+        path.unlink(missing_ok=True)
+
+
+def test_publish_switches_versions_and_drops_old_ones(warehouse: Warehouse, tmp_path: Path) -> None:
+    land(warehouse, tmp_path, "a.json", FEED_A, A_AT)
+    build(warehouse)
+    first = published(warehouse)
+    assert version_schemas(warehouse) == [f"marts_v{first[0]}"]
+    land(warehouse, tmp_path, "b.json", FEED_B, B_AT)
+    out = build(warehouse)
+    second = published(warehouse)
+    assert second[0] != first[0] and f"version {second[0]}" in out
+    assert version_schemas(warehouse) == [f"marts_v{second[0]}"]  # the old version is gone
+    assert second[1] == (7, 5, 9, 2)
+    views = warehouse.sql("select table_name from information_schema.views where table_schema = 'marts' order by 1")
+    assert [v[0] for v in views] == sorted(MARTS)
+
+
+def test_failing_test_publishes_nothing(warehouse: Warehouse, tmp_path: Path, injected_test: Path) -> None:
+    injected_test.unlink()  # first a clean publish
+    land(warehouse, tmp_path, "a.json", FEED_A, A_AT)
+    build(warehouse)
+    before = published(warehouse)
+    schemas = version_schemas(warehouse)
+
+    injected_test.write_text("-- injected by tests/test_publish.py\nselect * from {{ ref('show_reconcile_log') }}\n")
+    result = warehouse.marquee("build")
+    assert result.code == 1
+    assert f"dbt build failed: {injected_test.stem} (fail" in result.err
+    assert "nothing was published; marts are unchanged" in result.err
+    assert published(warehouse) == before
+    assert version_schemas(warehouse) == schemas  # the failed version was discarded
+
+
+def test_failing_audit_protects_state(warehouse: Warehouse, tmp_path: Path) -> None:
+    from ingestion.dbt import run_dbt
+
+    land(warehouse, tmp_path, "a.json", FEED_A, A_AT)
+    build(warehouse)
+    before = published(warehouse)
+    state = warehouse.sql("select version_id, valid_to from intermediate.int_show_versions order by 1")
+
+    # load B is classified, then one accepted record loses its movie_id before the reconcile
+    # runs: the staged versions would hold a show without a key
+    land(warehouse, tmp_path, "b.json", FEED_B, B_AT)
+    run_dbt(["run", "--select", "int_show_records_validated"], warehouse.target, quiet=True)
+    execute(
+        warehouse,
+        "update intermediate.int_show_records_validated set movie_id = null "
+        "where load_id = (select max(load_id) from intermediate.int_show_records_validated) and record_index = 3",
+    )
+    result = warehouse.marquee("build")
+    assert result.code == 1, result.out
+    assert "audit 'versions have a full key and a known change' failed on the staged rows of" in result.err
+    assert "nothing was merged" in result.err and "nothing was published" in result.err
+    assert warehouse.sql("select version_id, valid_to from intermediate.int_show_versions order by 1") == state
+    assert published(warehouse) == before
+
+
+def test_killed_build_leaves_marts_readable_and_unchanged(warehouse: Warehouse, tmp_path: Path) -> None:
+    land(warehouse, tmp_path, "a.json", FEED_A, A_AT)
+    build(warehouse)
+    before = published(warehouse)
+
+    process = start_cli(warehouse, "build")
+    wait_for_line(process, "success model")  # the new version is being built
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=30)
+
+    assert published(warehouse) == before
+    assert f"marts_v{before[0]}" in version_schemas(warehouse)
+    # the next build publishes and removes the half-built version
+    build(warehouse)
+    after = published(warehouse)
+    assert after[1:] == before[1:] and version_schemas(warehouse) == [f"marts_v{after[0]}"]
+
+
+def test_a_second_build_fails_fast_while_one_runs(warehouse: Warehouse, tmp_path: Path) -> None:
+    land(warehouse, tmp_path, "a.json", FEED_A, A_AT)
+    process = start_cli(warehouse, "build")
+    wait_for_line(process, "Building marts version")
+    started = time.monotonic()
+    second = warehouse.marquee("build")
+    assert time.monotonic() - started < 5
+    assert second.code == 1
+    assert second.err.strip().startswith("marquee: error: another marquee run is using")
+    assert process.wait(timeout=300) == 0
+    assert published(warehouse)[1] == (6, 5, 6, 1)
+
+
+@pytest.mark.postgres
+def test_readers_see_a_complete_version_during_publish(tmp_path: Path, analyst_role: str, warehouse: Warehouse) -> None:
+    if warehouse.target.name != "postgres":
+        pytest.skip("concurrent readers of a DuckDB file are not possible while it is written")
+    land(warehouse, tmp_path, "a.json", FEED_A, A_AT)
+    build(warehouse)
+    land(warehouse, tmp_path, "b.json", FEED_B, B_AT)
+    seen: set[tuple] = set()
+    errors: list[str] = []
+    stop = threading.Event()
+
+    def read() -> None:
+        import psycopg2
+
+        conn = psycopg2.connect(**warehouse.target.pg_params)
+        conn.autocommit = True
+        cur = conn.cursor()
+        while not stop.is_set():
+            try:
+                cur.execute(
+                    "select (select count(*) from marts.show_reconcile_log), "
+                    "(select count(*) from marts.rejected_shows), "
+                    "(select count(*) from marts.master_shows)"
+                )
+                seen.add(cur.fetchone())
+            except Exception as exc:  # noqa: BLE001
+                errors.append(str(exc))
+        conn.close()
+
+    reader = threading.Thread(target=read)
+    reader.start()
+    try:
+        build(warehouse)
+        time.sleep(0.2)
+    finally:
+        stop.set()
+        reader.join()
+    assert errors == []
+    # every read saw either the old or the new version, never a mixture or a missing relation
+    # (the master is stateful: it may be ahead of the old version's other marts, never behind)
+    assert {row[:2] for row in seen} <= {(1, 5), (2, 5)}
+    assert (2, 5, 7) in seen
+
+
+@pytest.mark.postgres
+def test_analyst_role_reads_marts_and_nothing_else(tmp_path: Path, analyst_role: str, warehouse: Warehouse) -> None:
+    if warehouse.target.name != "postgres":
+        pytest.skip("roles and grants are PostgreSQL's")
+    land(warehouse, tmp_path, "a.json", FEED_A, A_AT)
+    build(warehouse)
+    land(warehouse, tmp_path, "b.json", FEED_B, B_AT)
+    build(warehouse)  # grants survive the switch
+    version = published(warehouse)[0]
+
+    import psycopg2
+
+    conn = psycopg2.connect(**warehouse.target.pg_params)
+    conn.autocommit = True
+    cur = conn.cursor()
+    cur.execute(f"set role {analyst_role}")
+    for name in MARTS:
+        cur.execute(f"select count(*) from marts.{name}")
+        assert cur.fetchone()[0] > 0
+    forbidden = [
+        "raw.shows",
+        "raw._dlt_loads",
+        "staging.stg_shows__shows",
+        "intermediate.int_show_records_validated",
+        "intermediate.int_show_versions",
+        "core.master_shows",
+        f"marts_v{version}.show_reconcile_log",
+        "ops.publications",
+    ]
+    for relation in forbidden:
+        with pytest.raises(psycopg2.errors.InsufficientPrivilege):
+            cur.execute(f"select 1 from {relation} limit 1")
+    cur.execute(
+        "select nspname from pg_namespace where has_schema_privilege(%s, oid, 'CREATE')", (analyst_role,)
+    )
+    assert cur.fetchall() == []
+    cur.execute("select has_database_privilege(%s, current_database(), 'CREATE')", (analyst_role,))
+    assert cur.fetchone()[0] is False
+    for statement in ("create table marts.x (a int)", "create schema sneaky", "create view marts.v as select 1"):
+        with pytest.raises(psycopg2.errors.InsufficientPrivilege):
+            cur.execute(statement)
+    conn.close()
+
+
+@pytest.fixture
+def analyst_role(monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest) -> Iterator[str]:
+    """A throwaway analyst role (roles are cluster-wide); dropped after the test's database."""
+    server = request.getfixturevalue("postgres_server")
+    role = f"marquee_analyst_{uuid.uuid4().hex[:8]}"
+    monkeypatch.setenv("MARQUEE_ANALYST_ROLE", role)
+    yield role
+    import psycopg2
+
+    conn = psycopg2.connect(**{**server, "dbname": "postgres"})
+    conn.autocommit = True
+    conn.cursor().execute(f"drop role if exists {role}")
+    conn.close()
+
+
+def execute(w: Warehouse, statement: str) -> None:
+    from ingestion.warehouse import connect, statement_cursor
+
+    with connect(w.target) as conn:
+        statement_cursor(conn, w.target).execute(statement)
+        conn.commit()
+
+
+def start_cli(w: Warehouse, *args: str) -> subprocess.Popen:
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    return subprocess.Popen(
+        [sys.executable, "-m", "ingestion.cli", *args, "--target", w.target.name],
+        cwd=PROJECT_DIR,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+
+
+def wait_for_line(process: subprocess.Popen, text: str, timeout: float = 120) -> None:
+    deadline = time.monotonic() + timeout
+    assert process.stdout is not None
+    seen = []
+    while time.monotonic() < deadline:
+        line = process.stdout.readline()
+        seen.append(line)
+        if text in line:
+            return
+        if not line and process.poll() is not None:
+            raise AssertionError(f"process ended before printing {text!r}: {''.join(seen)}")
+    process.kill()
+    raise AssertionError(f"timed out waiting for {text!r}")
