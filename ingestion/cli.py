@@ -131,12 +131,37 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+class _JsonFormatter(logging.Formatter):
+    """One JSON object per log line (MARQUEE_LOG_FORMAT=json), for log shippers."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        import json
+
+        return json.dumps(
+            {
+                "time": datetime.fromtimestamp(record.created, timezone.utc).isoformat(),
+                "level": record.levelname.lower(),
+                "logger": record.name,
+                "message": record.getMessage(),
+            },
+            ensure_ascii=False,
+        )
+
+
 def _configure_logging(verbose: bool) -> None:
-    logging.basicConfig(
-        level=logging.DEBUG if verbose else logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s" if verbose else "%(message)s",
-        stream=sys.stderr,
-    )
+    """Quiet, human lines on stderr by default; --verbose adds detail (and dbt's own log)."""
+    handler = logging.StreamHandler(sys.stderr)
+    if os.environ.get("MARQUEE_LOG_FORMAT", "text") == "json":
+        handler.setFormatter(_JsonFormatter())
+    else:
+        handler.setFormatter(
+            logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s" if verbose else "%(message)s")
+        )
+    handler.set_name("marquee")
+    for name in ("marquee", "ingestion"):
+        logger = logging.getLogger(name)
+        logger.handlers[:] = [h for h in logger.handlers if h.get_name() != "marquee"] + [handler]
+        logger.setLevel(logging.DEBUG if verbose else logging.INFO)
     # httpx logs every request URL at INFO; URLs may carry credentials.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("httpcore").setLevel(logging.WARNING)

@@ -104,9 +104,11 @@ def run_cli(*args: str) -> CliResult:
     return CliResult(code, out.getvalue(), err.getvalue())
 
 
-@pytest.fixture(params=["duckdb", pytest.param("postgres", marks=pytest.mark.postgres)])
-def warehouse(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Warehouse]:
-    if request.param == "duckdb":
+@contextlib.contextmanager
+def _fresh_warehouse(
+    kind: str, request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Warehouse]:
+    if kind == "duckdb":
         monkeypatch.setenv("MARQUEE_DUCKDB_PATH", str(tmp_path / "warehouse.duckdb"))
         yield Warehouse(Target("duckdb"))
         return
@@ -114,6 +116,29 @@ def warehouse(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytes
     with fresh_postgres_database(server) as name:
         monkeypatch.setenv("PGDATABASE", name)
         yield Warehouse(Target("postgres"))
+
+
+@pytest.fixture(params=["duckdb", pytest.param("postgres", marks=pytest.mark.postgres)])
+def warehouse(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Warehouse]:
+    """A fresh warehouse, once on each target."""
+    with _fresh_warehouse(request.param, request, tmp_path, monkeypatch) as fresh:
+        yield fresh
+
+
+@pytest.fixture
+def duckdb_warehouse(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Warehouse]:
+    """A fresh DuckDB warehouse, for what does not depend on the engine."""
+    with _fresh_warehouse("duckdb", request, tmp_path, monkeypatch) as fresh:
+        yield fresh
+
+
+@pytest.fixture
+def postgres_warehouse(
+    request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Warehouse]:
+    """A fresh PostgreSQL database, for what only PostgreSQL has (roles, concurrent readers)."""
+    with _fresh_warehouse("postgres", request, tmp_path, monkeypatch) as fresh:
+        yield fresh
 
 
 def write_feed(path: Path, records: list[Any]) -> str:

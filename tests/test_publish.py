@@ -137,9 +137,11 @@ def test_a_second_build_fails_fast_while_one_runs(warehouse: Warehouse, tmp_path
 
 
 @pytest.mark.postgres
-def test_readers_see_a_complete_version_during_publish(tmp_path: Path, analyst_role: str, warehouse: Warehouse) -> None:
-    if warehouse.target.name != "postgres":
-        pytest.skip("concurrent readers of a DuckDB file are not possible while it is written")
+def test_readers_see_a_complete_version_during_publish(
+    tmp_path: Path, analyst_role: str, postgres_warehouse: Warehouse
+) -> None:
+    # PostgreSQL only: a DuckDB file cannot be read by another process while it is written
+    warehouse = postgres_warehouse
     land(warehouse, tmp_path, "a.json", FEED_A, A_AT)
     build(warehouse)
     land(warehouse, tmp_path, "b.json", FEED_B, B_AT)
@@ -181,9 +183,10 @@ def test_readers_see_a_complete_version_during_publish(tmp_path: Path, analyst_r
 
 
 @pytest.mark.postgres
-def test_analyst_role_reads_marts_and_nothing_else(tmp_path: Path, analyst_role: str, warehouse: Warehouse) -> None:
-    if warehouse.target.name != "postgres":
-        pytest.skip("roles and grants are PostgreSQL's")
+def test_analyst_role_reads_marts_and_nothing_else(
+    tmp_path: Path, analyst_role: str, postgres_warehouse: Warehouse
+) -> None:
+    warehouse = postgres_warehouse
     land(warehouse, tmp_path, "a.json", FEED_A, A_AT)
     build(warehouse)
     land(warehouse, tmp_path, "b.json", FEED_B, B_AT)
