@@ -162,6 +162,7 @@ def _configure_logging(verbose: bool) -> None:
         logger = logging.getLogger(name)
         logger.handlers[:] = [h for h in logger.handlers if h.get_name() != "marquee"] + [handler]
         logger.setLevel(logging.DEBUG if verbose else logging.INFO)
+        logger.propagate = False  # one line per message, whatever else configured the root logger
     # httpx logs every request URL at INFO; URLs may carry credentials.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("httpcore").setLevel(logging.WARNING)
