@@ -28,12 +28,15 @@
         audits={
             'version ids are unique': "select version_id from __staged__
                 group by version_id having count(*) > 1",
-            'at most one current version per show': "select show_id from (
-                    select show_id from __staged__ where record_type = 'show' and valid_to is null
-                    union all
-                    select show_id from __target__ where record_type = 'show' and valid_to is null
-                        and version_id not in (select version_id from __staged__)
-                ) as current_versions group by show_id having count(*) > 1",
+            'at most one current version per show': "select staged.show_id from __staged__ as staged
+                where staged.record_type = 'show' and staged.valid_to is null
+                group by staged.show_id having count(*) > 1
+                union all
+                select staged.show_id from __staged__ as staged
+                inner join __target__ as target
+                    on staged.show_id = target.show_id and target.record_type = 'show' and target.valid_to is null
+                where staged.valid_to is null
+                    and target.version_id not in (select version_id from __staged__)",
             'every record of a load is accounted for': "select load_id from __staged__
                 where record_type = 'load' and records_count <> inserted_count + updated_count
                     + unchanged_count + rejected_count + duplicates_count",

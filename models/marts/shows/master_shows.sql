@@ -17,12 +17,15 @@
         full_refresh=false,
         audits={
             'one row per show': "select show_id from __staged__ group by show_id having count(*) > 1",
-            'one row per show key': "select movie_id, cinema_id, screen_name, show_time from (
-                    select movie_id, cinema_id, screen_name, show_time from __staged__
-                    union all
-                    select movie_id, cinema_id, screen_name, show_time from __target__
-                        where show_id not in (select show_id from __staged__)
-                ) as shows group by movie_id, cinema_id, screen_name, show_time having count(*) > 1",
+            'one row per show key': "select movie_id, cinema_id, screen_name, show_time from __staged__
+                group by movie_id, cinema_id, screen_name, show_time having count(*) > 1
+                union all
+                select staged.movie_id, staged.cinema_id, staged.screen_name, staged.show_time
+                from __staged__ as staged
+                inner join __target__ as target
+                    on staged.movie_id = target.movie_id and staged.cinema_id = target.cinema_id
+                    and staged.screen_name = target.screen_name and staged.show_time = target.show_time
+                where staged.show_id <> target.show_id",
         },
         indexes=[
             {'columns': ['show_id'], 'unique': True},
