@@ -1,6 +1,7 @@
 """The `marquee` command line.
 
     marquee ingest shows --source PATH_OR_URL [--target duckdb|postgres] [--fetched-at TIME]
+    marquee ingest app   --source DIRECTORY_OR_DATABASE_URL [--target duckdb|postgres]
     marquee build [--target duckdb|postgres]
     marquee run   [--target duckdb|postgres] [--shows PATH_OR_URL ...]
     marquee docs  [--target duckdb|postgres] [--serve PORT]
@@ -41,6 +42,28 @@ def ingest_shows(target: Target, source: str, fetched_at: datetime | None = None
     print(f"Landed {rows:,} show records from {feed.label} into raw.shows (load {landed.load_id}).")
 
 
+def ingest_app(target: Target, source: str, pii_key: str | None = None) -> None:
+    from ingestion.app import app_database_source, app_export_source, resolve_pii_key
+    from ingestion.app.database import looks_like_url, open_database
+    from ingestion.app.export import AppExport
+    from ingestion.pipeline import land
+
+    key = resolve_pii_key(pii_key)
+    if looks_like_url(source):
+        database = open_database(source)
+        try:
+            landed = land(app_database_source(database, pii_key=key), target, pipeline_name="marquee_app")
+        finally:
+            database.dispose()
+        label = database.label
+    else:
+        export = AppExport(source)
+        landed = land(app_export_source(export, pii_key=key), target, pipeline_name="marquee_app_export")
+        label = export.label
+    rows = sum(count for table, count in landed.row_counts.items() if table.startswith("app_"))
+    print(f"Landed {rows:,} app rows from {label} into raw.app_* (load {landed.load_id}).")
+
+
 def build(target: Target) -> None:
     from ingestion.dbt import run_dbt
     from ingestion.summary import print_build_summary
@@ -58,6 +81,10 @@ def run(target: Target, shows: Sequence[str] | None) -> None:
         print("No --shows given: landing the bundled sample feeds.")
     for source, fetched_at in feeds:
         ingest_shows(target, source, fetched_at)
+    from ingestion.app.sample import SAMPLE_APP_EXPORT, sample_pii_key
+
+    print("Landing the bundled sample export of the watch-list app.")
+    ingest_app(target, str(SAMPLE_APP_EXPORT), sample_pii_key())
     build(target)
     run_dbt(["docs", "generate"], target, quiet=True)
     print("dbt docs generated in target/ (serve them with `make docs`).")
@@ -90,6 +117,13 @@ def _parser() -> argparse.ArgumentParser:
         help="when the feed was fetched (ISO 8601; default: now); the withdrawal rule's reference time",
     )
     add_target(shows)
+    app = sources.add_parser("app", help="land the watch-list app's data (export directory or database URL)")
+    app.add_argument(
+        "--source",
+        required=True,
+        help="a JSON Lines export directory, or the app database URL (postgresql://... or sqlite:///path)",
+    )
+    add_target(app)
 
     build_cmd = commands.add_parser("build", help="run dbt build (reconcile, history, marts, tests)")
     add_target(build_cmd)
@@ -123,7 +157,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     _configure_logging(args.verbose)
     try:
         target = resolve_target(args.target)
-        if args.command == "ingest":
+        if args.command == "ingest" and args.source_kind == "app":
+            ingest_app(target, args.source)
+        elif args.command == "ingest":
             ingest_shows(target, args.source, args.fetched_at)
         elif args.command == "build":
             build(target)
