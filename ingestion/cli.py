@@ -49,19 +49,22 @@ def ingest_app(target: Target, source: str, pii_key: str | None = None) -> None:
     from ingestion.pipeline import land
 
     key = resolve_pii_key(pii_key)
+    shapers: dict = {}
     if looks_like_url(source):
         database = open_database(source)
         try:
-            landed = land(app_database_source(database, pii_key=key), target, pipeline_name="marquee_app")
+            source_ = app_database_source(database, pii_key=key, shapers=shapers)
+            landed = land(source_, target, pipeline_name="marquee_app")
         finally:
             database.dispose()
         label = database.label
     else:
         export = AppExport(source)
-        landed = land(app_export_source(export, pii_key=key), target, pipeline_name="marquee_app_export")
+        source_ = app_export_source(export, pii_key=key, shapers=shapers)
+        landed = land(source_, target, pipeline_name="marquee_app_export")
         label = export.label
-    rows = sum(count for table, count in landed.row_counts.items() if table.startswith("app_"))
-    print(f"Landed {rows:,} app rows from {label} into raw.app_* (load {landed.load_id}).")
+    rows = sum(shaper.rows for shaper in shapers.values())
+    print(f"Landed {rows:,} app rows from {label} into raw.app_* (load {landed.load_id or 'none: nothing new'}).")
 
 
 def build(target: Target) -> None:

@@ -51,11 +51,18 @@ def resolve_pii_key(explicit: str | None = None) -> str:
 
 
 @dlt.source(name="app", max_table_nesting=0)
-def app_export_source(export: AppExport, pii_key: str = dlt.secrets.value) -> Iterator[DltResource]:
-    """Every landed table of a JSON Lines export, replacing its raw table."""
+def app_export_source(
+    export: AppExport, pii_key: str = dlt.secrets.value, shapers: dict[str, RowShaper] | None = None
+) -> Iterator[DltResource]:
+    """Every landed table of a JSON Lines export, replacing its raw table.
+
+    `shapers`, when given, receives each table's RowShaper (which counts the rows it shaped).
+    """
     extracted_at = datetime.now(timezone.utc)
     for table in APP_TABLES:
         shaper = RowShaper(table, pii_key, extracted_at, export.label)
+        if shapers is not None:
+            shapers[table.name] = shaper
 
         def rows(table: AppTable = table, shaper: RowShaper = shaper) -> Iterator[list[dict[str, Any]]]:
             yield from export.batches(table, shaper)
@@ -70,7 +77,9 @@ def app_export_source(export: AppExport, pii_key: str = dlt.secrets.value) -> It
 
 
 @dlt.source(name="app", max_table_nesting=0)
-def app_database_source(database: AppDatabase, pii_key: str = dlt.secrets.value) -> Iterator[DltResource]:
+def app_database_source(
+    database: AppDatabase, pii_key: str = dlt.secrets.value, shapers: dict[str, RowShaper] | None = None
+) -> Iterator[DltResource]:
     """Every landed table of the app database: incremental merge on updatedAt where it exists."""
     from dlt.sources.sql_database import remove_nullability_adapter, sql_table
 
@@ -91,6 +100,8 @@ def app_database_source(database: AppDatabase, pii_key: str = dlt.secrets.value)
             incremental=dlt.sources.incremental(table.cursor) if table.cursor else None,
         )
         shaper = RowShaper(table, pii_key, extracted_at, database.label)
+        if shapers is not None:
+            shapers[table.name] = shaper
 
         def shape(rows: list[dict[str, Any]], shaper: RowShaper = shaper) -> Iterator[list[dict[str, Any]]]:
             yield [shaper(row) for row in rows]

@@ -83,6 +83,7 @@ class RowShaper:
         self._key = pii_key
         self._extracted_at = extracted_at
         self._source = source_label
+        self.rows = 0
 
     def __call__(self, row: dict[str, Any]) -> dict[str, Any]:
         shaped: dict[str, Any] = {column: as_text(row.get(column)) for column in self.table.columns}
@@ -90,4 +91,5 @@ class RowShaper:
             shaped[f"{column}Pseudonym"] = pseudonymise(row.get(column), self._key)
         shaped["_extracted_at"] = self._extracted_at
         shaped["_source"] = self._source
+        self.rows += 1
         return shaped

@@ -56,17 +56,26 @@ final as (
         media_items.title,
         coalesce(entry_stats.watchlist_adds, 0) as watchlist_adds,
         coalesce(entry_stats.completed_count, 0) as completed_count,
-        round(1.0 * entry_stats.completed_count / nullif(entry_stats.watchlist_adds, 0), 4) as completion_rate,
+        cast(
+            round(1.0 * entry_stats.completed_count / nullif(entry_stats.watchlist_adds, 0), 4)
+            as {{ dbt.type_float() }}
+        ) as completion_rate,
         coalesce(entry_stats.ratings_count, 0) as ratings_count,
-        round(cast(entry_stats.average_rating as {{ dbt.type_numeric() }}), 2) as average_rating,
+        cast(
+            round(cast(entry_stats.average_rating as {{ dbt.type_numeric() }}), 2)
+            as {{ dbt.type_float() }}
+        ) as average_rating,
         coalesce(reaction_stats.reactions_count, 0) as reactions_count,
         coalesce(reaction_stats.weighted_reaction_score, 0) as weighted_reaction_score,
         coalesce(recommendation_stats.recommendations_count, 0) as recommendations_count,
         coalesce(recommendation_stats.recommendations_accepted_count, 0) as recommendations_accepted_count,
-        round(
-            1.0 * recommendation_stats.recommendations_accepted_count
-            / nullif(recommendation_stats.recommendations_answered_count, 0),
-            4
+        cast(
+            round(
+                1.0 * recommendation_stats.recommendations_accepted_count
+                / nullif(recommendation_stats.recommendations_answered_count, 0),
+                4
+            )
+            as {{ dbt.type_float() }}
         ) as recommendation_acceptance_rate
     from media_items
     left join entry_stats on media_items.media_item_id = entry_stats.media_item_id
