@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -257,9 +258,25 @@ def _pg_type(table: str, column: str) -> str:
     return _PG_TYPES.get(column, "text")
 
 
+def _utc(value: Any) -> Any:
+    """A timestamp as the app database keeps it: UTC, without offset (Prisma's timestamp(3))."""
+    from datetime import timezone
+
+    if not isinstance(value, str):
+        return value
+    moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    if moment.tzinfo:
+        moment = moment.astimezone(timezone.utc).replace(tzinfo=None)
+    return moment.isoformat(timespec="milliseconds")
+
+
 def db_rows(name: str) -> list[dict[str, Any]]:
-    """The rows a database can hold (a primary key is never null)."""
-    return [row for row in TABLES[name] if row.get("id") is not None]
+    """The rows a database can hold (a primary key is never null), timestamps in UTC."""
+    return [
+        {key: _utc(value) if key in _TIMESTAMPS else value for key, value in row.items()}
+        for row in TABLES[name]
+        if row.get("id") is not None
+    ]
 
 
 def create_postgres_app_db(conn: Any, tables: dict[str, list[dict[str, Any]]] | None = None) -> None:
