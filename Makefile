@@ -42,8 +42,9 @@ lint: $(STAMP) ## sqlfluff (dbt templater) on models, macros, snapshots, tests
 docs: $(STAMP) ## generate the dbt docs site and serve it on http://localhost:8080
 	$(BIN)/marquee docs --target $(TARGET) --serve 8080
 
-sample: $(STAMP) ## regenerate the bundled sample feeds (deterministic)
+sample: $(STAMP) ## regenerate the bundled sample feeds and app export (deterministic)
 	$(BIN)/python scripts/make_sample_shows.py
+	$(BIN)/python scripts/make_sample_app.py
 
 lock: ## re-pin requirements.lock from a fresh venv of pyproject's ranges
 	rm -rf /tmp/marquee-lock && $(PYTHON) -m venv /tmp/marquee-lock
