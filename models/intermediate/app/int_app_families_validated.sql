@@ -16,7 +16,7 @@ ranked as (
         users.user_id as accepted_owner_user_id,
         row_number() over (
             partition by families.family_id
-            order by families.updated_at desc nulls last, families.landed_row_id
+            order by families.updated_at desc nulls last, families.landed_row_id asc
         ) as id_recency
     from families
     left join users on families.owner_user_id = users.user_id

@@ -22,7 +22,7 @@ joined as (
         users.user_id as accepted_invited_by_user_id,
         row_number() over (
             partition by invitations.family_invitation_id
-            order by invitations.created_at desc nulls last, invitations.landed_row_id
+            order by invitations.created_at desc nulls last, invitations.landed_row_id asc
         ) as id_recency
     from invitations
     left join families on invitations.family_id = families.family_id

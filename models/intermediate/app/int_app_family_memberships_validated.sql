@@ -28,7 +28,7 @@ joined as (
         roles.role_rank,
         row_number() over (
             partition by memberships.family_membership_id
-            order by memberships.joined_at desc nulls last, memberships.landed_row_id
+            order by memberships.joined_at desc nulls last, memberships.landed_row_id asc
         ) as id_recency
     from memberships
     left join families on memberships.family_id = families.family_id

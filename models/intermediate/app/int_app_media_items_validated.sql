@@ -10,7 +10,7 @@ ranked as (
         *,
         row_number() over (
             partition by media_item_id
-            order by updated_at desc nulls last, landed_row_id
+            order by updated_at desc nulls last, landed_row_id asc
         ) as id_recency
     from media_items
 ),

@@ -16,7 +16,7 @@ ranked as (
         users.user_id as accepted_user_id,
         row_number() over (
             partition by profiles.profile_id
-            order by profiles.updated_at desc nulls last, profiles.landed_row_id
+            order by profiles.updated_at desc nulls last, profiles.landed_row_id asc
         ) as id_recency
     from profiles
     left join users on profiles.user_id = users.user_id

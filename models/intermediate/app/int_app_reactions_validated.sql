@@ -28,7 +28,7 @@ joined as (
         weights.weight as reaction_weight,
         row_number() over (
             partition by reactions.reaction_id
-            order by reactions.updated_at desc nulls last, reactions.landed_row_id
+            order by reactions.updated_at desc nulls last, reactions.landed_row_id asc
         ) as id_recency
     from reactions
     left join users on reactions.user_id = users.user_id

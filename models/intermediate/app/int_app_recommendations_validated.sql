@@ -23,7 +23,7 @@ joined as (
         media_items.media_item_id as accepted_media_item_id,
         row_number() over (
             partition by recommendations.recommendation_id
-            order by recommendations.created_at desc nulls last, recommendations.landed_row_id
+            order by recommendations.created_at desc nulls last, recommendations.landed_row_id asc
         ) as id_recency
     from recommendations
     left join users as senders on recommendations.from_user_id = senders.user_id

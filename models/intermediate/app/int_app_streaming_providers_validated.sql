@@ -16,7 +16,7 @@ joined as (
         media_items.media_item_id as accepted_media_item_id,
         row_number() over (
             partition by providers.streaming_provider_id
-            order by providers.updated_at desc nulls last, providers.landed_row_id
+            order by providers.updated_at desc nulls last, providers.landed_row_id asc
         ) as id_recency
     from providers
     left join media_items on providers.media_item_id = media_items.media_item_id

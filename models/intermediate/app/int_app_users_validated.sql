@@ -11,7 +11,7 @@ ranked as (
         *,
         row_number() over (
             partition by user_id
-            order by updated_at desc nulls last, landed_row_id
+            order by updated_at desc nulls last, landed_row_id asc
         ) as id_recency
     from users
 ),

@@ -34,7 +34,7 @@ joined as (
         priorities.priority_rank,
         row_number() over (
             partition by entries.watchlist_entry_id
-            order by entries.updated_at desc nulls last, entries.landed_row_id
+            order by entries.updated_at desc nulls last, entries.landed_row_id asc
         ) as id_recency
     from entries
     left join users on entries.user_id = users.user_id

@@ -55,7 +55,7 @@ ranked as (
             order by
                 candidates.interested_members_count desc,
                 candidates.priority_score desc,
-                candidates.media_item_id
+                candidates.media_item_id asc
         ) as candidate_rank
     from candidates
 ),

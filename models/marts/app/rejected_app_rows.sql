@@ -16,23 +16,17 @@
 
 with
 
-{% for table, id_column in tables %}
-{{ table }} as (
-    select
-        '{{ table }}' as source_table,
-        {{ id_column }} as row_id,
-        reject_reason,
-        landed_row_id,
-        load_id,
-        extracted_at
-    from {{ ref('int_app_' ~ table ~ '_validated') }}
-    where reject_reason is not null
-),
-
-{% endfor %}
 unioned as (
-    {% for table, _ in tables %}
-        select * from {{ table }}
+    {% for table, id_column in tables %}
+        select
+            '{{ table }}' as source_table,
+            {{ id_column }} as row_id,
+            reject_reason,
+            landed_row_id,
+            load_id,
+            extracted_at
+        from {{ ref('int_app_' ~ table ~ '_validated') }}
+        where reject_reason is not null
         {% if not loop.last %}union all{% endif %}
     {% endfor %}
 ),

@@ -32,7 +32,7 @@ latest_profiles as (
         *,
         row_number() over (
             partition by user_id
-            order by updated_at desc nulls last, profile_id
+            order by updated_at desc nulls last, profile_id asc
         ) as profile_recency
     from profiles
 ),

@@ -9,7 +9,7 @@ renamed as (
         nullif(trim(id), '') as family_membership_id,
         nullif(trim(family_id), '') as family_id,
         nullif(trim(user_id), '') as user_id,
-        lower(nullif(trim(role), '')) as role,
+        lower(nullif(trim(role), '')) as role,  -- noqa: RF04
         {{ parse_timestamp_utc('joined_at', 'UTC') }} as joined_at,
         _dlt_id as landed_row_id,
         _dlt_load_id as load_id,

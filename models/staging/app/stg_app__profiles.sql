@@ -10,7 +10,7 @@ renamed as (
         nullif(trim(user_id), '') as user_id,
         nullif(trim(display_name), '') as display_name,
         upper(nullif(trim(country), '')) as country_code,
-        nullif(trim(locale), '') as locale,
+        nullif(trim(locale), '') as locale,  -- noqa: RF04
         preferences as preferences_json,
         {{ parse_timestamp_utc('created_at', 'UTC') }} as created_at,
         {{ parse_timestamp_utc('updated_at', 'UTC') }} as updated_at,

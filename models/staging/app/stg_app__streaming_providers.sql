@@ -8,7 +8,7 @@ renamed as (
     select
         nullif(trim(id), '') as streaming_provider_id,
         nullif(trim(media_item_id), '') as media_item_id,
-        lower(nullif(trim(provider), '')) as provider,
+        lower(nullif(trim(provider), '')) as provider,  -- noqa: RF04
         regions as regions_json,
         nullif(trim(url), '') as url,
         {{ parse_timestamp_utc('created_at', 'UTC') }} as created_at,
