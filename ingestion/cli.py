@@ -3,7 +3,7 @@
     marquee ingest shows --source PATH_OR_URL [--target duckdb|postgres] [--fetched-at TIME]
     marquee ingest app   --source DIRECTORY_OR_DATABASE_URL [--target duckdb|postgres]
     marquee build [--target duckdb|postgres]
-    marquee run   [--target duckdb|postgres] [--shows PATH_OR_URL ...]
+    marquee run   [--target duckdb|postgres] [--shows PATH_OR_URL ...] [--app DIRECTORY_OR_URL]
     marquee docs  [--target duckdb|postgres] [--serve PORT]
 
 Errors a user can cause end with one line on stderr and exit status 1.
@@ -75,7 +75,7 @@ def build(target: Target) -> None:
     print_build_summary(target, outcome.invocation_id)
 
 
-def run(target: Target, shows: Sequence[str] | None) -> None:
+def run(target: Target, shows: Sequence[str] | None, app: str | None = None) -> None:
     from ingestion.dbt import run_dbt
     from ingestion.shows.sample import SAMPLE_FEEDS
 
@@ -84,10 +84,13 @@ def run(target: Target, shows: Sequence[str] | None) -> None:
         print("No --shows given: landing the bundled sample feeds.")
     for source, fetched_at in feeds:
         ingest_shows(target, source, fetched_at)
-    from ingestion.app.sample import SAMPLE_APP_EXPORT, sample_pii_key
+    if app:
+        ingest_app(target, app)
+    else:
+        from ingestion.app.sample import SAMPLE_APP_EXPORT, sample_pii_key
 
-    print("Landing the bundled sample export of the watch-list app.")
-    ingest_app(target, str(SAMPLE_APP_EXPORT), sample_pii_key())
+        print("No --app given: landing the bundled sample export of the watch-list app.")
+        ingest_app(target, str(SAMPLE_APP_EXPORT), sample_pii_key())
     build(target)
     run_dbt(["docs", "generate"], target, quiet=True)
     print("dbt docs generated in target/ (serve them with `make docs`).")
@@ -135,6 +138,11 @@ def _parser() -> argparse.ArgumentParser:
     run_cmd.add_argument(
         "--shows", action="append", metavar="PATH_OR_URL", help="a feed to land (repeatable; default: the sample)"
     )
+    run_cmd.add_argument(
+        "--app",
+        metavar="DIRECTORY_OR_URL",
+        help="the watch-list app's export directory or database URL (default: the bundled sample)",
+    )
     add_target(run_cmd)
 
     docs_cmd = commands.add_parser("docs", help="generate the dbt docs site (and serve it on localhost)")
@@ -167,7 +175,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         elif args.command == "build":
             build(target)
         elif args.command == "run":
-            run(target, args.shows)
+            run(target, args.shows, args.app)
         elif args.command == "docs":
             docs(target, args.serve)
         return 0

@@ -241,10 +241,10 @@ def main() -> None:  # noqa: PLR0915 - one linear script
         add_bad("watchlist_entries", "rating outside 1-10",
                 {**entry, "id": new_id(), "userId": some_user, "mediaItemId": fresh.pop(), "status": "completed",
                  "rating": rating})
-    for _ in range(2):
-        add_bad("watchlist_entries", "orphan user_id", {**entry, "id": new_id(), "userId": "user-deleted"})
+    for n in (1, 2):
+        add_bad("watchlist_entries", "orphan user_id", {**entry, "id": new_id(), "userId": f"user-deleted-{n}"})
         add_bad("watchlist_entries", "orphan media_item_id",
-                {**entry, "id": new_id(), "mediaItemId": "media-deleted"})
+                {**entry, "id": new_id(), "mediaItemId": f"media-deleted-{n}"})
     add_bad("watchlist_entries", "id is missing", {**entry, "id": None})
     add_bad("reactions", "unknown rating", {**tables["reactions"][0], "id": new_id(), "rating": "MEH"})
     add_bad("streaming_providers", "orphan media_item_id",

@@ -101,6 +101,7 @@ WATCHLIST_ENTRIES = [
     _entry("w13", "u3", "m404"),  # BAD: orphan media
     _entry("w14", "u1", "m9"),  # BAD: its media item is quarantined
     _entry(None, "u1", "m4"),  # BAD: id is missing (export only)
+    _entry("w18", "u2", "m3", updated="2026-04-01T10:00:00.000Z"),  # BAD: w7 is a later entry of (u2, m3)
 ]
 
 

@@ -56,7 +56,7 @@ def test_malformed_line_names_file_and_line_and_loads_nothing(duckdb_path: Path,
     with (export / "watchlist_entries.jsonl").open("a") as out:
         out.write('{"id": "w99", "notes": "secret-ish \n')
     line = fails(str(export))
-    assert "watchlist_entries.jsonl line 19: not valid JSON" in line
+    assert "watchlist_entries.jsonl line 20: not valid JSON" in line
     assert "secret-ish" not in line
     assert app_tables(duckdb_path) == []
 

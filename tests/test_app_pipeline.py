@@ -98,6 +98,7 @@ REJECTED = [
     ("watchlist_entries", "w12", "orphan user_id"),
     ("watchlist_entries", "w13", "orphan media_item_id"),
     ("watchlist_entries", "w14", "orphan media_item_id"),
+    ("watchlist_entries", "w18", "duplicate user_id and media_item_id"),
 ]
 # Rows only an export can carry (a database primary key is never null).
 REJECTED_EXPORT_ONLY = [("users", None, "id is missing"), ("watchlist_entries", None, "id is missing")]
@@ -226,7 +227,7 @@ def test_export_lands_builds_exact_marts_and_no_secret(warehouse: Warehouse, tmp
     land_one_show(warehouse, tmp_path)
     result = warehouse.marquee("ingest", "app", "--source", app.write_export(tmp_path / "export"))
     assert result.code == 0, result.err
-    assert "Landed 66 app rows" in result.out
+    assert "Landed 67 app rows" in result.out
     assert "app users: column(s) not on the allowlist, not landed: lastLoginIp" in caplog.text
     assert warehouse.scalar("select count(*) from raw.app_users") == 6
     build(warehouse)
@@ -257,7 +258,7 @@ def test_database_path_incremental_reload(warehouse: Warehouse, tmp_path: Path, 
         first = warehouse.marquee("ingest", "app", "--source", url)
         assert first.code == 0, first.err
         assert "hunter2" not in first.out + first.err
-        assert "Landed 64 app rows" in first.out
+        assert "Landed 65 app rows" in first.out
         build(warehouse)
         assert_marts(warehouse, REJECTED)
         assert_no_secrets(warehouse, app.secret_values() + ["hunter2-not-shown"])
@@ -283,8 +284,8 @@ def test_database_path_incremental_reload(warehouse: Warehouse, tmp_path: Path, 
         assert "Landed 19 app rows" in third.out  # nothing new behind the cursors
         conn.close()
 
-    assert warehouse.scalar("select count(*) from raw.app_watchlist_entries") == 18
-    assert warehouse.scalar("select count(distinct id) from raw.app_watchlist_entries") == 18
+    assert warehouse.scalar("select count(*) from raw.app_watchlist_entries") == 19
+    assert warehouse.scalar("select count(distinct id) from raw.app_watchlist_entries") == 19
     assert warehouse.scalar("select count(*) from raw.app_recommendations") == 6
     build(warehouse)
     assert warehouse.sql(
@@ -313,7 +314,7 @@ def test_sqlite_database_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     url = app.create_sqlite_app_db(tmp_path / "app.sqlite")
     result = run_cli("ingest", "app", "--source", url, "--target", "duckdb")
     assert result.code == 0, result.err
-    assert w.scalar("select count(*) from raw.app_watchlist_entries") == 17
+    assert w.scalar("select count(*) from raw.app_watchlist_entries") == 18
     assert w.sql("select regions from raw.app_streaming_providers where id = 's1'") == [('["US", "CA"]',)]
     assert w.sql("select watched from raw.app_reactions where id = 'r4'") == [("0",)]  # SQLite has no boolean
     assert_no_secrets(w, app.secret_values())

@@ -35,7 +35,15 @@ joined as (
         row_number() over (
             partition by entries.watchlist_entry_id
             order by entries.updated_at desc nulls last, entries.landed_row_id asc
-        ) as id_recency
+        ) as id_recency,
+        -- the app allows one entry per (user, media item): the latest one wins
+        row_number() over (
+            partition by entries.user_id, entries.media_item_id
+            order by
+                case when entries.watchlist_entry_id is null then 1 else 0 end asc,
+                entries.updated_at desc nulls last,
+                entries.watchlist_entry_id asc
+        ) as pair_recency
     from entries
     left join users on entries.user_id = users.user_id
     left join media_items on entries.media_item_id = media_items.media_item_id
@@ -48,7 +56,8 @@ validated as (
         *,
         {{ app_reject_reason([
             "case when watchlist_entry_id is null then 'id is missing'
-                when id_recency > 1 then 'duplicate id' end",
+                when id_recency > 1 then 'duplicate id'
+                when pair_recency > 1 then 'duplicate user_id and media_item_id' end",
             "case when user_id is null then 'user_id is missing'
                 when accepted_user_id is null then 'orphan user_id' end",
             "case when media_item_id is null then 'media_item_id is missing'
