@@ -11,8 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from ingestion.settings import Target
-from tests.conftest import Warehouse, run_cli
+from tests.conftest import Warehouse
 from tests.test_app_pipeline import assert_every_raw_row_accounted_for, assert_no_secrets
 
 SAMPLE = Path(__file__).resolve().parent.parent / "data" / "sample" / "app"
@@ -33,14 +32,13 @@ def sample_secrets() -> list[str]:
     return secrets
 
 
-def test_run_lands_the_sample_export(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("MARQUEE_DUCKDB_PATH", str(tmp_path / "warehouse.duckdb"))
-    monkeypatch.delenv("MARQUEE_PII_KEY", raising=False)
-    result = run_cli("run", "--target", "duckdb")
+def test_run_lands_the_sample_export(warehouse: Warehouse, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("MARQUEE_PII_KEY", raising=False)  # the sample run needs no key: it uses the demo key
+    result = warehouse.marquee("run")
     assert result.code == 0, result.err
     assert "Landed 5,768 app rows from" in result.out
 
-    w = Warehouse(Target("duckdb"))
+    w = warehouse
     quarantined = Counter(
         {(table, reason): count for table, reason, count in w.sql(
             "select source_table, reject_reason, count(*) from marts.rejected_app_rows group by 1, 2")}
@@ -52,3 +50,15 @@ def test_run_lands_the_sample_export(tmp_path: Path, monkeypatch: pytest.MonkeyP
     assert w.scalar("select count(*) from marts.families") == 40
     assert_every_raw_row_accounted_for(w)
     assert_no_secrets(w, sample_secrets())
+
+
+def test_sample_pseudonyms_use_the_documented_demo_key() -> None:
+    import hashlib
+    import hmac
+
+    from ingestion.app.rows import pseudonymise
+
+    first = json.loads((SAMPLE / "users.jsonl").read_text(encoding="utf-8").splitlines()[0])
+    expected = hmac.new(b"marquee-sample-demo-key-not-a-secret", first["email"].lower().encode(), hashlib.sha256)
+    assert pseudonymise(f"  {first['email'].upper()} ", "marquee-sample-demo-key-not-a-secret") == expected.hexdigest()
+    assert "marquee-sample-demo-key-not-a-secret" in (SAMPLE / "README.md").read_text()
