@@ -43,28 +43,13 @@ def ingest_shows(target: Target, source: str, fetched_at: datetime | None = None
 
 
 def ingest_app(target: Target, source: str, pii_key: str | None = None) -> None:
-    from ingestion.app import app_database_source, app_export_source, resolve_pii_key
-    from ingestion.app.database import looks_like_url, open_database
-    from ingestion.app.export import AppExport
-    from ingestion.pipeline import land
+    from ingestion.app import land_app
 
-    key = resolve_pii_key(pii_key)
-    shapers: dict = {}
-    if looks_like_url(source):
-        database = open_database(source)
-        try:
-            source_ = app_database_source(database, pii_key=key, shapers=shapers)
-            landed = land(source_, target, pipeline_name="marquee_app")
-        finally:
-            database.dispose()
-        label = database.label
-    else:
-        export = AppExport(source)
-        source_ = app_export_source(export, pii_key=key, shapers=shapers)
-        landed = land(source_, target, pipeline_name="marquee_app_export")
-        label = export.label
-    rows = sum(shaper.rows for shaper in shapers.values())
-    print(f"Landed {rows:,} app rows from {label} into raw.app_* (load {landed.load_id or 'none: nothing new'}).")
+    landed = land_app(target, source, pii_key)
+    print(
+        f"Landed {landed.rows:,} app rows from {landed.label} into raw.app_* "
+        f"(load {landed.load_id or 'none: nothing new'})."
+    )
 
 
 def build(target: Target) -> None:
