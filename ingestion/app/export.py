@@ -15,12 +15,10 @@ from pathlib import Path
 from typing import Any
 
 from ingestion.app.rows import RowShaper, dropped_columns_warning
-from ingestion.app.settings import APP_TABLES, AppTable
+from ingestion.app.settings import APP_TABLES, EXPORT_BATCH_SIZE, AppTable
 from ingestion.errors import MarqueeError
 
 log = logging.getLogger(__name__)
-
-BATCH_SIZE = 5_000
 
 
 class ExportError(MarqueeError):
@@ -57,7 +55,7 @@ class AppExport:
                 row = _parse(line, path, number)
                 seen_columns.update(row)
                 batch.append(shaper(row))
-                if len(batch) >= BATCH_SIZE:
+                if len(batch) >= EXPORT_BATCH_SIZE:
                     yield batch
                     batch = []
         if batch:

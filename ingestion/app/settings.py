@@ -1,6 +1,6 @@
 """Settings of the watch-list app source: which tables and columns may land.
 
-The contract is ../shared/data/app_export_format.md (copied into
+The contract is the app's export format (app_export_format.md, summarised in
 ingestion/app/README.md). Secure by default: a column lands only when it is on
 `ALLOWED_COLUMNS` for its table; anything else the app sends (a new column, a
 secret) is dropped at extraction and named in one warning line per table.
@@ -111,5 +111,6 @@ PII_KEY_SECRET = "sources.app.pii_key"
 # documented in data/sample/app/README.md. Never use it for real data.
 SAMPLE_DEMO_PII_KEY = "marquee-sample-demo-key-not-a-secret"
 
-# Rows per batch read from a database.
+# Rows per batch read from a database, and per batch of an export file.
 CHUNK_SIZE = 10_000
+EXPORT_BATCH_SIZE = 5_000
