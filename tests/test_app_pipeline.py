@@ -303,7 +303,7 @@ def test_database_path_incremental_reload(warehouse: Warehouse, tmp_path: Path, 
     ) == 1.0
 
 
-def test_sqlite_database_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_sqlite_database_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog) -> None:
     from tests.conftest import run_cli
 
     monkeypatch.setenv("MARQUEE_DUCKDB_PATH", str(tmp_path / "warehouse.duckdb"))
@@ -314,6 +314,10 @@ def test_sqlite_database_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     url = app.create_sqlite_app_db(tmp_path / "app.sqlite")
     result = run_cli("ingest", "app", "--source", url, "--target", "duckdb")
     assert result.code == 0, result.err
+    assert "sqlite:///" in result.out
+    # the extra column is named once; the known secrets (passwordHash, email) are dropped silently
+    assert "app users: column(s) not on the allowlist, not landed: lastLoginIp (" in caplog.text
+    assert "passwordHash" not in caplog.text
     assert w.scalar("select count(*) from raw.app_watchlist_entries") == 18
     assert w.sql("select regions from raw.app_streaming_providers where id = 's1'") == [('["US", "CA"]',)]
     assert w.sql("select watched from raw.app_reactions where id = 'r4'") == [("0",)]  # SQLite has no boolean
