@@ -49,8 +49,9 @@ status: $(STAMP) ## last loads, reconcile counts, freshness and published versio
 freshness: $(STAMP) ## dbt source freshness of every source on TARGET
 	$(BIN)/marquee freshness --target $(TARGET)
 
-sample: $(STAMP) ## regenerate the bundled sample feeds (deterministic)
+sample: $(STAMP) ## regenerate the bundled sample feeds and app export (deterministic)
 	$(BIN)/python scripts/make_sample_shows.py
+	$(BIN)/python scripts/make_sample_app.py
 
 lock: ## re-pin requirements.lock from a fresh venv of pyproject's ranges
 	rm -rf /tmp/marquee-lock && $(PYTHON) -m venv /tmp/marquee-lock

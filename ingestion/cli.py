@@ -1,8 +1,9 @@
 """The `marquee` command line.
 
     marquee ingest shows --source PATH_OR_URL [--target duckdb|postgres] [--fetched-at TIME]
+    marquee ingest app   --source DIRECTORY_OR_DATABASE_URL [--target duckdb|postgres]
     marquee build [--target duckdb|postgres]
-    marquee run   [--target duckdb|postgres] [--shows PATH_OR_URL ...]
+    marquee run   [--target duckdb|postgres] [--shows PATH_OR_URL ...] [--app DIRECTORY_OR_URL]
     marquee docs  [--target duckdb|postgres] [--serve PORT]
     marquee status [--target duckdb|postgres]
     marquee freshness [--target duckdb|postgres]
@@ -45,6 +46,16 @@ def ingest_shows(target: Target, source: str, fetched_at: datetime | None = None
     print(f"Landed {rows:,} show records from {feed.label} into raw.shows (load {landed.load_id}).")
 
 
+def ingest_app(target: Target, source: str, pii_key: str | None = None) -> None:
+    from ingestion.app import land_app
+
+    landed = land_app(target, source, pii_key)
+    print(
+        f"Landed {landed.rows:,} app rows from {landed.label} into raw.app_* "
+        f"(load {landed.load_id or 'none: nothing new'})."
+    )
+
+
 def build(target: Target) -> str:
     """dbt build into a new marts version; publish it only if everything passed."""
     from ingestion.dbt import run_dbt
@@ -64,7 +75,7 @@ def build(target: Target) -> str:
     return version
 
 
-def run(target: Target, shows: Sequence[str] | None) -> None:
+def run(target: Target, shows: Sequence[str] | None, app: str | None = None) -> None:
     from ingestion.shows.sample import SAMPLE_FEEDS
 
     feeds = [(source, None) for source in shows] if shows else list(SAMPLE_FEEDS)
@@ -72,6 +83,13 @@ def run(target: Target, shows: Sequence[str] | None) -> None:
         print("No --shows given: landing the bundled sample feeds.")
     for source, fetched_at in feeds:
         ingest_shows(target, source, fetched_at)
+    if app:
+        ingest_app(target, app)
+    else:
+        from ingestion.app.sample import SAMPLE_APP_EXPORT, sample_pii_key
+
+        print("No --app given: landing the bundled sample export of the watch-list app.")
+        ingest_app(target, str(SAMPLE_APP_EXPORT), sample_pii_key())
     version = build(target)
     docs(target, None, version)
 
@@ -110,6 +128,13 @@ def _parser() -> argparse.ArgumentParser:
         help="when the feed was fetched (ISO 8601; default: now); the withdrawal rule's reference time",
     )
     add_target(shows)
+    app = sources.add_parser("app", help="land the watch-list app's data (export directory or database URL)")
+    app.add_argument(
+        "--source",
+        required=True,
+        help="a JSON Lines export directory, or the app database URL (postgresql://... or sqlite:///path)",
+    )
+    add_target(app)
 
     build_cmd = commands.add_parser("build", help="run dbt build (reconcile, history, marts, tests)")
     add_target(build_cmd)
@@ -117,6 +142,11 @@ def _parser() -> argparse.ArgumentParser:
     run_cmd = commands.add_parser("run", help="land the feeds, then build")
     run_cmd.add_argument(
         "--shows", action="append", metavar="PATH_OR_URL", help="a feed to land (repeatable; default: the sample)"
+    )
+    run_cmd.add_argument(
+        "--app",
+        metavar="DIRECTORY_OR_URL",
+        help="the watch-list app's export directory or database URL (default: the bundled sample)",
     )
     add_target(run_cmd)
 
@@ -183,12 +213,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             print_freshness(target)
         else:
             with warehouse_lock(target):
-                if args.command == "ingest":
+                if args.command == "ingest" and args.source_kind == "app":
+                    ingest_app(target, args.source)
+                elif args.command == "ingest":
                     ingest_shows(target, args.source, args.fetched_at)
                 elif args.command == "build":
                     build(target)
                 elif args.command == "run":
-                    run(target, args.shows)
+                    run(target, args.shows, args.app)
         return 0
     except MarqueeError as exc:
         print(f"marquee: error: {exc}", file=sys.stderr)

@@ -18,10 +18,12 @@ SAMPLE_DATA_DIR = PROJECT_DIR / "data" / "sample"
 DEFAULT_DUCKDB_PATH = "warehouse/marquee.duckdb"
 RAW_SCHEMA = "raw"
 
-# Each dlt source (its schema name in raw._dlt_loads) and the raw tables its loads write.
-RAW_TABLES: dict[str, tuple[str, ...]] = {
-    "shows": ("shows",),
-}
+
+def raw_tables() -> dict[str, tuple[str, ...]]:
+    """Each dlt source (its schema name in raw._dlt_loads) and the raw tables its loads write."""
+    from ingestion.app.settings import APP_TABLES
+
+    return {"shows": ("shows",), "app": tuple(table.raw_table for table in APP_TABLES)}
 
 TargetName = Literal["duckdb", "postgres"]
 TARGETS: tuple[TargetName, ...] = ("duckdb", "postgres")

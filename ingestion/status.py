@@ -11,7 +11,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from ingestion.errors import MarqueeError
-from ingestion.settings import PROJECT_DIR, RAW_TABLES, Target
+from ingestion.settings import PROJECT_DIR, Target, raw_tables
 from ingestion.warehouse import connect
 
 
@@ -43,7 +43,7 @@ def print_status(target: Target) -> None:
         cur = conn
         print(f"Warehouse: {target.describe()}")
         print("Last loads:")
-        for source, tables in RAW_TABLES.items():
+        for source, tables in raw_tables().items():
             loads = _rows(
                 cur,
                 "select load_id, inserted_at from raw._dlt_loads where schema_name = "

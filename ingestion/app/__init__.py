@@ -1,0 +1,150 @@
+"""dlt sources for the watch-list app's data (see README.md in this folder).
+
+Two ways in, one result: `app_export_source` reads a JSON Lines export
+directory, `app_database_source` reads the app's database with dlt's
+`sql_database` source (`sql_table` per table). Both land the same tables,
+`raw.app_<table>`, with the same columns: the allowlisted columns as text
+(dlt turns camelCase into snake_case), emails replaced by keyed pseudonyms,
+plus `_extracted_at` and `_source`.
+
+Write dispositions:
+- database path: tables with `updatedAt` are read incrementally on it and
+  merged on `id` (an edited row replaces its earlier version); tables without
+  it (family memberships, invitations, recommendations, whose status changes
+  without a cursor) are read whole and replace their raw table.
+- export path: an export is a full snapshot, so every table is replaced. This
+  also keeps rows the database could never hold (a missing or duplicate id),
+  which dbt quarantines with a reason.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
+
+import dlt
+from dlt.sources import DltResource
+
+from ingestion.app.database import AppDatabase, looks_like_url, open_database
+from ingestion.app.export import AppExport
+from ingestion.app.rows import RowShaper, column_hints, dropped_columns_warning
+from ingestion.app.settings import APP_TABLES, CHUNK_SIZE, PII_KEY_ENV, PII_KEY_SECRET, AppTable
+from ingestion.errors import MarqueeError
+from ingestion.settings import Target
+
+
+@dataclass(frozen=True)
+class AppLanding:
+    """What one `land_app` did: rows shaped and landed, the (password-free) source, the load."""
+
+    rows: int
+    label: str
+    load_id: str | None
+
+
+def land_app(target: Target, source: str, pii_key: str | None = None) -> AppLanding:
+    """Land an export directory or an app database URL into raw.app_* (one dlt load)."""
+    from ingestion.pipeline import land
+
+    key = resolve_pii_key(pii_key)
+    shapers: dict[str, RowShaper] = {}
+    if looks_like_url(source):
+        database = open_database(source)
+        try:
+            app_source = app_database_source(database, pii_key=key, shapers=shapers)
+            landed = land(app_source, target, pipeline_name="marquee_app")
+        finally:
+            database.dispose()
+        label = database.label
+    else:
+        export = AppExport(source)
+        app_source = app_export_source(export, pii_key=key, shapers=shapers)
+        landed = land(app_source, target, pipeline_name="marquee_app_export")
+        label = export.label
+    return AppLanding(sum(shaper.rows for shaper in shapers.values()), label, landed.load_id)
+
+
+def resolve_pii_key(explicit: str | None = None) -> str:
+    """The HMAC key for email pseudonyms: explicit, else $MARQUEE_PII_KEY, else the dlt secret."""
+    key = explicit or os.environ.get(PII_KEY_ENV)
+    if not key:
+        try:
+            key = dlt.secrets.get(PII_KEY_SECRET, str)
+        except Exception:  # noqa: BLE001 - any config error means: not configured
+            key = None
+    if not key:
+        raise MarqueeError(
+            f"no key to pseudonymise app emails: set {PII_KEY_ENV} "
+            f"(or {PII_KEY_SECRET} in .dlt/secrets.toml); nothing was loaded"
+        )
+    return str(key)
+
+
+@dlt.source(name="app", max_table_nesting=0)
+def app_export_source(
+    export: AppExport, pii_key: str = dlt.secrets.value, shapers: dict[str, RowShaper] | None = None
+) -> Iterator[DltResource]:
+    """Every landed table of a JSON Lines export, replacing its raw table.
+
+    `shapers`, when given, receives each table's RowShaper (which counts the rows it shaped).
+    """
+    extracted_at = datetime.now(timezone.utc)
+    for table in APP_TABLES:
+        shaper = RowShaper(table, pii_key, extracted_at, export.label)
+        if shapers is not None:
+            shapers[table.name] = shaper
+
+        def rows(table: AppTable = table, shaper: RowShaper = shaper) -> Iterator[list[dict[str, Any]]]:
+            yield from export.batches(table, shaper)
+
+        yield dlt.resource(
+            rows,
+            name=table.raw_table,
+            table_name=table.raw_table,
+            write_disposition="replace",
+            columns=column_hints(table),
+        )
+
+
+@dlt.source(name="app", max_table_nesting=0)
+def app_database_source(
+    database: AppDatabase, pii_key: str = dlt.secrets.value, shapers: dict[str, RowShaper] | None = None
+) -> Iterator[DltResource]:
+    """Every landed table of the app database: incremental merge on updatedAt where it exists."""
+    from dlt.sources.sql_database import remove_nullability_adapter, sql_table
+
+    extracted_at = datetime.now(timezone.utc)
+    for table in APP_TABLES:
+        present = database.columns[table.name]
+        dropped_columns_warning(table, present)
+        # Only allowlisted columns are selected: secrets are never even read.
+        selected = [column for column in table.read_columns if column in present]
+        reader = sql_table(
+            credentials=database.engine,
+            table=table.name,
+            included_columns=selected,
+            reflection_level="minimal",
+            backend="sqlalchemy",
+            chunk_size=CHUNK_SIZE,
+            table_adapter_callback=remove_nullability_adapter,
+            incremental=dlt.sources.incremental(table.cursor) if table.cursor else None,
+        )
+        shaper = RowShaper(table, pii_key, extracted_at, database.label)
+        if shapers is not None:
+            shapers[table.name] = shaper
+
+        def shape(rows: list[dict[str, Any]], shaper: RowShaper = shaper) -> Iterator[list[dict[str, Any]]]:
+            yield [shaper(row) for row in rows]
+
+        # The reader (with its incremental cursor) feeds a transformer that owns the raw table's hints.
+        yield reader | dlt.transformer(
+            shape,
+            name=table.raw_table,
+            table_name=table.raw_table,
+            write_disposition=table.db_write_disposition,
+            primary_key="id" if table.db_write_disposition == "merge" else (),
+            columns=column_hints(table),
+        )

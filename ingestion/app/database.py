@@ -1,0 +1,97 @@
+"""Connect to the app's own database (PostgreSQL, or SQLite for small setups).
+
+Everything here is checked before dlt runs, so that the errors a user can cause
+(a bad URL, an unreachable server, a missing SQLite file, a database without the
+app's tables) end in one sentence. The URL is only ever shown without its
+password.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from ingestion.app.settings import APP_TABLES
+from ingestion.errors import MarqueeError
+
+SUPPORTED_BACKENDS = ("postgresql", "sqlite")
+CONNECT_TIMEOUT_SECONDS = 5
+
+
+class AppDatabaseError(MarqueeError):
+    """The app database cannot be read."""
+
+
+def looks_like_url(source: str) -> bool:
+    return "://" in source
+
+
+def redact_url(url: str) -> str:
+    """The URL without its password (or the raw text's scheme only when it does not parse)."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        return make_url(url)._replace(password=None).render_as_string(hide_password=False)
+    except (ArgumentError, ValueError):
+        return url.split("://", 1)[0] + "://…"
+
+
+@dataclass
+class AppDatabase:
+    """An open SQLAlchemy engine on the app database and the columns of its tables."""
+
+    engine: object
+    label: str
+    columns: dict[str, list[str]]
+
+    def dispose(self) -> None:
+        self.engine.dispose()  # type: ignore[attr-defined]
+
+
+def open_database(url: str) -> AppDatabase:
+    from sqlalchemy import create_engine, inspect
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
+
+    label = redact_url(url)
+    try:
+        parsed = make_url(url)
+    except (ArgumentError, ValueError):
+        raise AppDatabaseError(f"not a database URL: {label}") from None
+    backend = parsed.get_backend_name()
+    if backend not in SUPPORTED_BACKENDS:
+        raise AppDatabaseError(
+            f"unsupported app database {label}: use a postgresql:// or sqlite:/// URL, or an export directory"
+        )
+    connect_args: dict[str, object] = {}
+    if backend == "sqlite":
+        if not parsed.database or not Path(parsed.database).is_file():
+            raise AppDatabaseError(f"no SQLite database file at {parsed.database or '(empty path)'}")
+    else:
+        connect_args["connect_timeout"] = CONNECT_TIMEOUT_SECONDS
+    try:
+        engine = create_engine(parsed, connect_args=connect_args)
+    except (ArgumentError, NoSuchModuleError) as exc:
+        raise AppDatabaseError(f"cannot use app database {label}: {_first_line(exc)}") from None
+    try:
+        inspector = inspect(engine)
+        present = set(inspector.get_table_names())
+        missing = [table.name for table in APP_TABLES if table.name not in present]
+        if missing:
+            raise AppDatabaseError(f"app database {label} has no table(s) {', '.join(missing)}")
+        columns = {
+            table.name: [column["name"] for column in inspector.get_columns(table.name)] for table in APP_TABLES
+        }
+    except SQLAlchemyError as exc:
+        engine.dispose()
+        raise AppDatabaseError(f"cannot read app database {label}: {_first_line(exc.orig or exc)}") from None
+    except AppDatabaseError:
+        engine.dispose()
+        raise
+    return AppDatabase(engine=engine, label=label, columns=columns)
+
+
+def _first_line(exc: object) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__

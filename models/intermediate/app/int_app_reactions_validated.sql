@@ -1,0 +1,54 @@
+-- Every landed reaction with its verdict (null `reject_reason`: accepted) and
+-- its weight from the seed.
+with
+
+reactions as (
+    select * from {{ ref('stg_app__reactions') }}
+),
+
+users as (
+    select * from {{ ref('int_app_users_validated') }}
+    where reject_reason is null
+),
+
+media_items as (
+    select * from {{ ref('int_app_media_items_validated') }}
+    where reject_reason is null
+),
+
+weights as (
+    select * from {{ ref('app_reaction_weights') }}
+),
+
+joined as (
+    select
+        reactions.*,
+        users.user_id as accepted_user_id,
+        media_items.media_item_id as accepted_media_item_id,
+        weights.weight as reaction_weight,
+        row_number() over (
+            partition by reactions.reaction_id
+            order by reactions.updated_at desc nulls last, reactions.landed_row_id asc
+        ) as id_recency
+    from reactions
+    left join users on reactions.user_id = users.user_id
+    left join media_items on reactions.media_item_id = media_items.media_item_id
+    left join weights on reactions.reaction = weights.reaction
+),
+
+validated as (
+    select
+        *,
+        {{ app_reject_reason([
+            "case when reaction_id is null then 'id is missing' when id_recency > 1 then 'duplicate id' end",
+            "case when user_id is null then 'user_id is missing'
+                when accepted_user_id is null then 'orphan user_id' end",
+            "case when media_item_id is null then 'media_item_id is missing'
+                when accepted_media_item_id is null then 'orphan media_item_id' end",
+            "case when reaction is null then 'rating is missing'
+                when reaction_weight is null then 'unknown rating' end",
+        ]) }} as reject_reason
+    from joined
+)
+
+select * from validated

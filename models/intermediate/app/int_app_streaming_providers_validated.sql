@@ -1,0 +1,41 @@
+-- Every landed streaming provider row with its verdict (null `reject_reason`: accepted).
+with
+
+providers as (
+    select * from {{ ref('stg_app__streaming_providers') }}
+),
+
+media_items as (
+    select * from {{ ref('int_app_media_items_validated') }}
+    where reject_reason is null
+),
+
+joined as (
+    select
+        providers.*,
+        media_items.media_item_id as accepted_media_item_id,
+        row_number() over (
+            partition by providers.streaming_provider_id
+            order by providers.updated_at desc nulls last, providers.landed_row_id asc
+        ) as id_recency
+    from providers
+    left join media_items on providers.media_item_id = media_items.media_item_id
+),
+
+validated as (
+    select
+        *,
+        {{ app_reject_reason([
+            "case when streaming_provider_id is null then 'id is missing'
+                when id_recency > 1 then 'duplicate id' end",
+            "case when media_item_id is null then 'media_item_id is missing'
+                when accepted_media_item_id is null then 'orphan media_item_id' end",
+            "case when provider is null then 'provider is missing' end",
+            "case when regions_json is not null
+                and not " ~ regex_matches('trim(regions_json)', '^\\[.*\\]$') ~ "
+                then 'regions is not a JSON array' end",
+        ]) }} as reject_reason
+    from joined
+)
+
+select * from validated

@@ -1,0 +1,28 @@
+-- Every landed app user with its verdict: `reject_reason` is null for an
+-- accepted row, else why it is quarantined (see rejected_app_rows).
+with
+
+users as (
+    select * from {{ ref('stg_app__users') }}
+),
+
+ranked as (
+    select
+        *,
+        row_number() over (
+            partition by user_id
+            order by updated_at desc nulls last, landed_row_id asc
+        ) as id_recency
+    from users
+),
+
+validated as (
+    select
+        *,
+        {{ app_reject_reason([
+            "case when user_id is null then 'id is missing' when id_recency > 1 then 'duplicate id' end",
+        ]) }} as reject_reason
+    from ranked
+)
+
+select * from validated

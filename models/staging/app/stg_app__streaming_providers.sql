@@ -1,0 +1,22 @@
+with
+
+source as (
+    {{ source_or_empty('app', 'app_streaming_providers') }}
+),
+
+renamed as (
+    select
+        nullif(trim(id), '') as streaming_provider_id,
+        nullif(trim(media_item_id), '') as media_item_id,
+        lower(nullif(trim(provider), '')) as provider,  -- noqa: RF04
+        regions as regions_json,
+        nullif(trim(url), '') as url,
+        {{ parse_timestamp_utc('created_at', 'UTC') }} as created_at,
+        {{ parse_timestamp_utc('updated_at', 'UTC') }} as updated_at,
+        _dlt_id as landed_row_id,
+        _dlt_load_id as load_id,
+        _extracted_at at time zone 'UTC' as extracted_at
+    from source
+)
+
+select * from renamed
