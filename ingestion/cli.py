@@ -1,6 +1,7 @@
 """The `marquee` command line.
 
     marquee ingest shows --source PATH_OR_URL [--target duckdb|postgres] [--fetched-at TIME]
+    marquee ingest tmdb [--target duckdb|postgres] [--limit N]
     marquee build [--target duckdb|postgres]
     marquee run   [--target duckdb|postgres] [--shows PATH_OR_URL ...]
     marquee docs  [--target duckdb|postgres] [--serve PORT]
@@ -41,6 +42,12 @@ def ingest_shows(target: Target, source: str, fetched_at: datetime | None = None
     print(f"Landed {rows:,} show records from {feed.label} into raw.shows (load {landed.load_id}).")
 
 
+def ingest_tmdb(target: Target, limit: int | None = None) -> None:
+    from ingestion.tmdb import ingest_tmdb as fetch
+
+    fetch(target, limit)
+
+
 def build(target: Target) -> None:
     from ingestion.dbt import run_dbt
     from ingestion.summary import print_build_summary
@@ -59,6 +66,12 @@ def run(target: Target, shows: Sequence[str] | None) -> None:
     for source, fetched_at in feeds:
         ingest_shows(target, source, fetched_at)
     build(target)
+    # TMDB reads its work list from the build above; a second build turns what it landed into marts.
+    ingest_tmdb(target)
+    run_dbt(["build"], target, quiet=True)
+    from ingestion.summary import print_media_summary
+
+    print_media_summary(target)
     run_dbt(["docs", "generate"], target, quiet=True)
     print("dbt docs generated in target/ (serve them with `make docs`).")
 
@@ -91,10 +104,14 @@ def _parser() -> argparse.ArgumentParser:
     )
     add_target(shows)
 
+    tmdb = sources.add_parser("tmdb", help="fetch the TMDB work list (bundled recordings without credentials)")
+    tmdb.add_argument("--limit", type=int, metavar="N", help="fetch at most N titles of the work list")
+    add_target(tmdb)
+
     build_cmd = commands.add_parser("build", help="run dbt build (reconcile, history, marts, tests)")
     add_target(build_cmd)
 
-    run_cmd = commands.add_parser("run", help="land the feeds, then build")
+    run_cmd = commands.add_parser("run", help="land the feeds, build, fetch TMDB, build again")
     run_cmd.add_argument(
         "--shows", action="append", metavar="PATH_OR_URL", help="a feed to land (repeatable; default: the sample)"
     )
@@ -123,7 +140,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     _configure_logging(args.verbose)
     try:
         target = resolve_target(args.target)
-        if args.command == "ingest":
+        if args.command == "ingest" and args.source_kind == "tmdb":
+            ingest_tmdb(target, args.limit)
+        elif args.command == "ingest":
             ingest_shows(target, args.source, args.fetched_at)
         elif args.command == "build":
             build(target)

@@ -56,5 +56,5 @@ RAW_TITLES_TABLE = "tmdb_titles"
 RAW_FETCH_LOG_TABLE = "tmdb_fetch_log"
 
 # The dbt models `ingest tmdb` refreshes and reads.
-WORK_LIST_MODELS = ("stg_tmdb__fetch_log", "int_tmdb_titles_needed", "int_tmdb_work_list")
+WORK_LIST_MODELS = ("stg_tmdb__fetch_logs", "int_tmdb_titles_needed", "int_tmdb_work_list")
 WORK_LIST_RELATION = "intermediate.int_tmdb_work_list"

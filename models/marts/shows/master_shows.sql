@@ -4,6 +4,8 @@
     `withdrawn_at` set. Incremental: each build merges only the shows whose
     current version was written since the last merge, so its cost follows
     what changed. Stateful: never rebuilt from nothing.
+    `tmdb_id` comes from the TMDB title match (int_tmdb_show_matches); a match
+    that arrives or changes later re-merges the shows of that title too.
 -#}
 {{
     config(
@@ -26,35 +28,56 @@ versions as (
     select * from {{ ref('int_show_versions') }}
 ),
 
+tmdb_matches as (
+    select * from {{ ref('int_tmdb_show_matches') }}
+),
+
+{% if is_incremental() %}
+rematched as (
+    -- shows whose TMDB match differs from the one they carry
+    select master.show_id
+    from {{ this }} as master
+    left join tmdb_matches
+        on master.title = tmdb_matches.title
+    where master.tmdb_id is distinct from tmdb_matches.tmdb_id
+),
+{% endif %}
+
 current_versions as (
     select * from versions
     where
         record_type = 'show'
         and valid_to is null
         {% if is_incremental() %}
-            and load_id > (select coalesce(max(last_load_id), '') from {{ this }})
+            and (
+                load_id > (select coalesce(max(last_load_id), '') from {{ this }})
+                or show_id in (select rematched.show_id from rematched)
+            )
         {% endif %}
 ),
 
 final as (
     select
-        show_id,
-        movie_id,
-        cinema_id,
-        screen_name,
-        show_time,
-        title,
-        rating,
-        length_minutes,
-        format,
-        genre,
-        is_active,
-        image_url,
-        first_seen_at,
-        valid_from as last_changed_at,
-        withdrawn_at,
-        load_id as last_load_id
+        current_versions.show_id,
+        current_versions.movie_id,
+        current_versions.cinema_id,
+        current_versions.screen_name,
+        current_versions.show_time,
+        current_versions.title,
+        current_versions.rating,
+        current_versions.length_minutes,
+        current_versions.format,
+        current_versions.genre,
+        current_versions.is_active,
+        current_versions.image_url,
+        current_versions.first_seen_at,
+        current_versions.valid_from as last_changed_at,
+        current_versions.withdrawn_at,
+        current_versions.load_id as last_load_id,
+        tmdb_matches.tmdb_id
     from current_versions
+    left join tmdb_matches
+        on current_versions.title = tmdb_matches.title
 )
 
 select * from final
