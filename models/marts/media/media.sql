@@ -16,7 +16,7 @@ directors as (
         person.value ->> 'name' as person_name,
         row_number() over (
             partition by titles.media_id
-            order by person.value ->> 'name'
+            order by person.position
         ) as position
     from titles
     {{ json_array_elements("titles.payload -> 'credits' -> 'crew'", 'person') }}
@@ -29,7 +29,7 @@ creators as (
         person.value ->> 'name' as person_name,
         row_number() over (
             partition by titles.media_id
-            order by person.value ->> 'name'
+            order by person.position
         ) as position
     from titles
     {{ json_array_elements("titles.payload -> 'created_by'", 'person') }}

@@ -10,7 +10,7 @@ source as (
         'status': dbt.type_string(),
         'tmdb_id': dbt.type_bigint(),
         'media_type': dbt.type_string(),
-        'match_confidence': dbt.type_float(),
+        'match_confidence': 'double precision',
         'match_candidates': dbt.type_string(),
         'error': dbt.type_string(),
         'attempted_at': 'timestamp with time zone',
@@ -28,7 +28,7 @@ renamed as (
         status,
         cast(tmdb_id as {{ dbt.type_bigint() }}) as tmdb_id,
         media_type,
-        cast(match_confidence as {{ dbt.type_float() }}) as match_confidence,
+        cast(match_confidence as double precision) as match_confidence,
         match_candidates,
         error,
         attempted_at at time zone 'UTC' as attempted_at

@@ -46,8 +46,8 @@ renamed as (
             coalesce(payload ->> 'runtime', payload -> 'episode_run_time' ->> 0) as integer
         ) as runtime_minutes,
         nullif(payload ->> 'original_language', '') as original_language,
-        cast(payload ->> 'popularity' as {{ dbt.type_float() }}) as popularity,
-        cast(payload ->> 'vote_average' as {{ dbt.type_float() }}) as vote_average,
+        cast(payload ->> 'popularity' as double precision) as popularity,
+        cast(payload ->> 'vote_average' as double precision) as vote_average,
         cast(payload ->> 'vote_count' as integer) as vote_count,
         nullif(payload ->> 'poster_path', '') as poster_path,
         nullif(payload ->> 'backdrop_path', '') as backdrop_path,
