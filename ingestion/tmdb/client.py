@@ -85,17 +85,22 @@ class TmdbAuthError(MarqueeError):
 
 
 class RateLimiter:
-    """At most `rate` request starts in any sliding window of `window` seconds.
+    """At most `rate` request starts in any sliding window of one second.
 
-    Keeps the start times of the last `rate` requests: a new request waits
-    until the oldest of them is a full window old. Unlike a token bucket, a
-    burst can never double the rate across a window boundary. `pause_until`
-    holds every caller back (a server's Retry-After).
+    Two rules together: requests are paced at least `(1 + margin) / rate`
+    apart (no bursts, so no pile of new connections reaching the server at
+    once), and the start times of the last `rate` requests are kept so that a
+    new one waits until the oldest is `1 + margin` seconds old. The margin
+    absorbs the jitter between a request leaving here and arriving there: as
+    long as that jitter stays under `margin`, the server never sees more than
+    `rate` requests in any second. `pause_until` holds every caller back (a
+    server's Retry-After).
     """
 
-    def __init__(self, rate: float, window: float = 1.0, margin: float = 0.02) -> None:
+    def __init__(self, rate: float, window: float = 1.0, margin: float = 0.05) -> None:
         self.capacity = max(1, int(rate))
-        self.window = window + margin  # a little slack for scheduling jitter on the way to the server
+        self.window = window + margin
+        self.interval = self.window / rate
         self._starts: deque[float] = deque()
         self._lock = asyncio.Lock()
         self._paused_until = 0.0
@@ -112,10 +117,15 @@ class RateLimiter:
                     continue
                 while self._starts and now - self._starts[0] >= self.window:
                     self._starts.popleft()
-                if len(self._starts) < self.capacity:
+                wait = 0.0
+                if self._starts:
+                    wait = max(wait, self._starts[-1] + self.interval - now)
+                if len(self._starts) >= self.capacity:
+                    wait = max(wait, self._starts[0] + self.window - now)
+                if wait <= 0:
                     self._starts.append(now)
                     return
-                await asyncio.sleep(self.window - (now - self._starts[0]))
+                await asyncio.sleep(wait)
 
 
 @dataclass

@@ -109,6 +109,7 @@ class _Handler(BaseHTTPRequestHandler):
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
+    request_queue_size = 128  # room for every concurrent connection of the client
     recorded: RecordedTmdb
 
 
