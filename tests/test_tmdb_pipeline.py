@@ -86,16 +86,22 @@ def test_tmdb_end_to_end_exact_marts_and_no_leak(
 
     with FakeTmdb(token=CANARY, slow_seconds=1.0) as tmdb:
         monkeypatch.setenv("TMDB_API_BASE_URL", tmdb.base_url)
-        monkeypatch.setenv("TMDB_API_KEY", CANARY)
         tmdb.script("/3/movie/27205", "500", "slow", "ok")  # Inception: retried twice
         tmdb.script("/3/tv/1396", "invalid", "ok")
         tmdb.script("/3/search/movie", "429")
 
         assert marquee("ingest", "shows", "--source", write_feed(tmp_path / "feed.json", FEED)).code == 0
         assert marquee("build").code == 0
+        # without credentials: the bundled recordings, through a local server; --limit takes the first item
+        sample = marquee("ingest", "tmdb", "--limit", "1")
+        assert "serving the bundled recorded responses" in sample.out
+        assert "TMDB: 1 titles: 1 fetched, 0 not found, 0 failed" in sample.out  # The Bear, by IMDb id
+        assert not tmdb.requests
+
+        monkeypatch.setenv("TMDB_API_KEY", CANARY)
         fetched = marquee("ingest", "tmdb")
         assert fetched.code == 0, fetched.err
-        assert "TMDB: 6 titles: 5 fetched, 1 not found, 0 failed" in fetched.out
+        assert "TMDB: 5 titles: 4 fetched, 1 not found, 0 failed" in fetched.out
         assert "recorded" not in fetched.out  # credentials given: the configured server, not the recordings
         assert "TMDB [" in fetched.err  # the progress bar
         assert marquee("build").code == 0

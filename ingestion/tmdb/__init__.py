@@ -143,7 +143,7 @@ def read_work_list(target: Target, limit: int | None) -> list[WorkItem]:
     from ingestion.warehouse import query
 
     try:
-        run_dbt(["run", "--select", *settings.WORK_LIST_MODELS], target, quiet=True)
+        run_dbt(["run", "--select", *settings.WORK_LIST_SELECTORS], target, quiet=True)
     except MarqueeError as exc:
         raise MarqueeError(f"cannot compute the TMDB work list (run `marquee build` first?): {exc}") from None
     sql = (

@@ -55,6 +55,8 @@ MIN_MATCH_CONFIDENCE = 0.8
 RAW_TITLES_TABLE = "tmdb_titles"
 RAW_FETCH_LOG_TABLE = "tmdb_fetch_log"
 
-# The dbt models `ingest tmdb` refreshes and reads.
-WORK_LIST_MODELS = ("stg_tmdb__fetch_logs", "int_tmdb_titles_needed", "int_tmdb_work_list")
+# What `ingest tmdb` refreshes before reading the work list: the views over the
+# fetch log (all of them: on PostgreSQL replacing a view drops its dependants)
+# and the list of needed titles. Views only: cheap, and no show state touched.
+WORK_LIST_SELECTORS = ("stg_tmdb__fetch_logs+,config.materialized:view", "int_tmdb_titles_needed")
 WORK_LIST_RELATION = "intermediate.int_tmdb_work_list"
