@@ -95,7 +95,7 @@ def test_tmdb_end_to_end_exact_marts_and_no_leak(
         # without credentials: the bundled recordings, through a local server; --limit takes the first item
         sample = marquee("ingest", "tmdb", "--limit", "1")
         assert "serving the bundled recorded responses" in sample.out
-        assert "TMDB: 1 titles: 1 fetched, 0 not found, 0 failed" in sample.out  # The Bear, by IMDb id
+        assert "TMDB: 1 title: 1 fetched, 0 not found, 0 failed" in sample.out  # The Bear, by IMDb id
         assert not tmdb.requests
 
         monkeypatch.setenv("TMDB_API_KEY", CANARY)
@@ -109,7 +109,7 @@ def test_tmdb_end_to_end_exact_marts_and_no_leak(
         # a second fetch only retries what did not succeed (the unknown title: one search per variant)
         before = len(tmdb.requests)
         again = marquee("ingest", "tmdb")
-        assert "TMDB: 1 titles: 0 fetched, 1 not found" in again.out
+        assert "TMDB: 1 title: 0 fetched, 1 not found" in again.out
         assert [seen.path for seen in tmdb.requests[before:]] == ["/3/search/movie"]
 
         # refused credentials: one clear line, exit status 1, nothing retried

@@ -192,7 +192,7 @@ def ingest_tmdb(target: Target, limit: int | None = None, client_settings: Clien
                 workers=client_settings.max_connections,
             )
 
-    print(f"TMDB: fetching {len(items):,} titles at up to {client_settings.rate:g} requests/s.")
+    print(f"TMDB: fetching {len(items):,} title{'s' if len(items) != 1 else ''} at up to {client_settings.rate:g} requests/s.")
     if credentials.present:
         summary = asyncio.run(go(base_url))
     else:

@@ -60,7 +60,7 @@ class FetchSummary:
 
     def line(self) -> str:
         return (
-            f"TMDB: {self.titles:,} titles: {self.fetched:,} fetched, {self.not_found:,} not found, "
+            f"TMDB: {self.titles:,} title{'s' if self.titles != 1 else ''}: {self.fetched:,} fetched, {self.not_found:,} not found, "
             f"{self.failed:,} failed; {self.requests:,} requests ({self.retries:,} retries) in "
             f"{self.seconds:.1f}s = {self.rate:.1f} requests/s; {self.loads} load{'s' if self.loads != 1 else ''}."
         )
@@ -257,9 +257,8 @@ async def fetch_all(
         raise
     finally:
         summary.requests, summary.retries = client.stats.requests, client.stats.retries
-        summary.seconds = time.monotonic() - started
+        summary.seconds = time.monotonic() - started  # the fetching, not the final landing
     await flush()
-    summary.seconds = time.monotonic() - started
     if items:
         progress(final=True)
     return summary

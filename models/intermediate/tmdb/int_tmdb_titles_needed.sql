@@ -9,12 +9,18 @@
       columns do not exist, so this model builds before any app data.
     `work_item_id` is a hash of (lookup_kind, lookup_value).
 -#}
+{#- the app table's id columns, whatever their spelling (tmdb_id, tmdbId, ...) -#}
 {%- set app_items = none -%}
-{%- set app_columns = [] -%}
+{%- set app = {} -%}
 {%- if execute -%}
     {%- set app_items = adapter.get_relation(database=target.database, schema='raw', identifier='media_items') -%}
     {%- if app_items is not none -%}
-        {%- set app_columns = adapter.get_columns_in_relation(app_items) | map(attribute='name') | map('lower') | list -%}
+        {%- for column in adapter.get_columns_in_relation(app_items) -%}
+            {%- set bare = column.name | lower | replace('_', '') -%}
+            {%- if bare in ('tmdbid', 'tmdbtype', 'imdbid') -%}
+                {%- do app.update({bare: adapter.quote(column.name)}) -%}
+            {%- endif -%}
+        {%- endfor -%}
     {%- endif -%}
 {%- endif %}
 
@@ -48,23 +54,23 @@ pinned_titles as (
     from pinned
 ),
 
-{% if app_items is not none and 'tmdb_id' in app_columns and 'tmdb_type' in app_columns %}
+{% if app_items is not none and 'tmdbid' in app and 'tmdbtype' in app %}
+{%- set tmdb_type = 'lower(trim(cast(' ~ app['tmdbtype'] ~ ' as ' ~ dbt.type_string() ~ ')))' %}
 app_titles as (
     select distinct
         case
-            when lower(cast(tmdb_type as {{ dbt.type_string() }})) in ('movie', 'tv')
-                and tmdb_id is not null
-                then lower(cast(tmdb_type as {{ dbt.type_string() }}))
-            {%- if 'imdb_id' in app_columns %}
-                when nullif(trim(cast(imdb_id as {{ dbt.type_string() }})), '') is not null then 'imdb'
+            when {{ tmdb_type }} in ('movie', 'tv') and {{ app['tmdbid'] }} is not null
+                then {{ tmdb_type }}
+            {%- if 'imdbid' in app %}
+                when nullif(trim(cast({{ app['imdbid'] }} as {{ dbt.type_string() }})), '') is not null
+                    then 'imdb'
             {%- endif %}
         end as lookup_kind,
         case
-            when lower(cast(tmdb_type as {{ dbt.type_string() }})) in ('movie', 'tv')
-                and tmdb_id is not null
-                then cast(tmdb_id as {{ dbt.type_string() }})
-            {%- if 'imdb_id' in app_columns %}
-                else trim(cast(imdb_id as {{ dbt.type_string() }}))
+            when {{ tmdb_type }} in ('movie', 'tv') and {{ app['tmdbid'] }} is not null
+                then cast(cast({{ app['tmdbid'] }} as {{ dbt.type_bigint() }}) as {{ dbt.type_string() }})
+            {%- if 'imdbid' in app %}
+                else trim(cast({{ app['imdbid'] }} as {{ dbt.type_string() }}))
             {%- endif %}
         end as lookup_value,
         cast(null as integer) as year_hint,
