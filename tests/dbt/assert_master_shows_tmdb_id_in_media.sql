@@ -11,7 +11,9 @@ media as (
 ),
 
 final as (
-    select shows.show_id, shows.tmdb_id
+    select
+        shows.show_id,
+        shows.tmdb_id
     from shows
     left join media
         on

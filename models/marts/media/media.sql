@@ -16,8 +16,8 @@ directors as (
         person.value ->> 'name' as person_name,
         row_number() over (
             partition by titles.media_id
-            order by person.position
-        ) as position
+            order by person.element_index
+        ) as credit_rank
     from titles
     {{ json_array_elements("titles.payload -> 'credits' -> 'crew'", 'person') }}
     where titles.media_type = 'movie' and person.value ->> 'job' = 'Director'
@@ -29,17 +29,25 @@ creators as (
         person.value ->> 'name' as person_name,
         row_number() over (
             partition by titles.media_id
-            order by person.position
-        ) as position
+            order by person.element_index
+        ) as credit_rank
     from titles
     {{ json_array_elements("titles.payload -> 'created_by'", 'person') }}
     where titles.media_type = 'tv'
 ),
 
 first_directors as (
-    select media_id, person_name from directors where position = 1
+    select
+        media_id,
+        person_name
+    from directors
+    where credit_rank = 1
     union all
-    select media_id, person_name from creators where position = 1
+    select
+        media_id,
+        person_name
+    from creators
+    where credit_rank = 1
 ),
 
 final as (

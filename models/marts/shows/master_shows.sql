@@ -32,28 +32,37 @@ tmdb_matches as (
     select * from {{ ref('int_tmdb_show_matches') }}
 ),
 
-{% if is_incremental() %}
 rematched as (
-    -- shows whose TMDB match differs from the one they carry
-    select master.show_id
-    from {{ this }} as master
-    left join tmdb_matches
-        on master.title = tmdb_matches.title
-    where master.tmdb_id is distinct from tmdb_matches.tmdb_id
+    -- shows whose TMDB match differs from the one they carry (none on a first build)
+    {% if is_incremental() %}
+        select master.show_id
+        from {{ this }} as master
+        left join tmdb_matches
+            on master.title = tmdb_matches.title
+        where master.tmdb_id is distinct from tmdb_matches.tmdb_id
+    {% else %}
+        select versions.show_id
+        from versions
+        where false
+    {% endif %}
 ),
-{% endif %}
 
 current_versions as (
     select * from versions
     where
         record_type = 'show'
         and valid_to is null
-        {% if is_incremental() %}
-            and (
-                load_id > (select coalesce(max(last_load_id), '') from {{ this }})
-                or show_id in (select rematched.show_id from rematched)
-            )
-        {% endif %}
+        and (
+            {% if is_incremental() %}
+                load_id > (
+                    select coalesce(max(merged.last_load_id), '') as watermark
+                    from {{ this }} as merged
+                )
+            {% else %}
+                true
+            {% endif %}
+            or show_id in (select rematched.show_id from rematched)
+        )
 ),
 
 final as (
