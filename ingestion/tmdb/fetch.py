@@ -91,6 +91,9 @@ class Fetcher:
             document = await self.client.get_json(
                 f"/{media_type}/{tmdb_id}", {"append_to_response": append, "language": self.language}
             )
+        except asyncio.CancelledError:
+            future.cancel()
+            raise
         except BaseException as exc:
             future.set_exception(exc)
             future.exception()  # mark retrieved: sharing callers re-raise it themselves
