@@ -214,7 +214,8 @@ def _record_dlt_traces(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 def _assert_no_leak(w: Warehouse, texts: list[str]) -> None:
     assert texts and all(CANARY not in text for text in texts), "the API key appeared in output, logs or a dlt trace"
-    for path in (PROJECT_DIR / "target").rglob("*"):
+    artifacts = [*(PROJECT_DIR / "target").rglob("*"), *(PROJECT_DIR / "logs").rglob("*")]  # dbt's artifacts and log
+    for path in artifacts:
         if path.is_file() and path.stat().st_size < 50_000_000:
             assert CANARY.encode() not in path.read_bytes(), f"the API key appeared in {path}"
     columns = w.sql(
