@@ -60,3 +60,10 @@ lock: ## re-pin requirements.lock from a fresh venv of pyproject's ranges
 
 clean: ## remove the warehouse, dbt artifacts and the virtualenv
 	rm -rf warehouse target logs $(VENV)
+
+.PHONY: tmdb sample-tmdb
+tmdb: $(STAMP) ## fetch the TMDB work list into TARGET (bundled recordings without TMDB_API_READ_TOKEN/TMDB_API_KEY)
+	$(BIN)/marquee ingest tmdb --target $(TARGET)
+
+sample-tmdb: $(STAMP) ## regenerate the bundled recorded TMDB responses (deterministic)
+	$(BIN)/python scripts/make_sample_tmdb.py

@@ -2,6 +2,7 @@
 
     marquee ingest shows --source PATH_OR_URL [--target duckdb|postgres] [--fetched-at TIME]
     marquee ingest app   --source DIRECTORY_OR_DATABASE_URL [--target duckdb|postgres]
+    marquee ingest tmdb  [--target duckdb|postgres] [--limit N]
     marquee build [--target duckdb|postgres]
     marquee run   [--target duckdb|postgres] [--shows PATH_OR_URL ...] [--app DIRECTORY_OR_URL]
     marquee docs  [--target duckdb|postgres] [--serve PORT]
@@ -56,6 +57,12 @@ def ingest_app(target: Target, source: str, pii_key: str | None = None) -> None:
     )
 
 
+def ingest_tmdb(target: Target, limit: int | None = None) -> None:
+    from ingestion.tmdb import ingest_tmdb as fetch
+
+    fetch(target, limit)
+
+
 def build(target: Target) -> str:
     """dbt build into a new marts version; publish it only if everything passed."""
     from ingestion.dbt import run_dbt
@@ -90,7 +97,13 @@ def run(target: Target, shows: Sequence[str] | None, app: str | None = None) -> 
 
         print("No --app given: landing the bundled sample export of the watch-list app.")
         ingest_app(target, str(SAMPLE_APP_EXPORT), sample_pii_key())
+    build(target)
+    # TMDB reads its work list from the build above; a second build turns what it landed into marts.
+    ingest_tmdb(target)
     version = build(target)
+    from ingestion.summary import print_media_summary
+
+    print_media_summary(target)
     docs(target, None, version)
 
 
@@ -136,10 +149,14 @@ def _parser() -> argparse.ArgumentParser:
     )
     add_target(app)
 
+    tmdb = sources.add_parser("tmdb", help="fetch the TMDB work list (bundled recordings without credentials)")
+    tmdb.add_argument("--limit", type=int, metavar="N", help="fetch at most N titles of the work list")
+    add_target(tmdb)
+
     build_cmd = commands.add_parser("build", help="run dbt build (reconcile, history, marts, tests)")
     add_target(build_cmd)
 
-    run_cmd = commands.add_parser("run", help="land the feeds, then build")
+    run_cmd = commands.add_parser("run", help="land the feeds, build, fetch TMDB, build again")
     run_cmd.add_argument(
         "--shows", action="append", metavar="PATH_OR_URL", help="a feed to land (repeatable; default: the sample)"
     )
@@ -215,6 +232,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             with warehouse_lock(target):
                 if args.command == "ingest" and args.source_kind == "app":
                     ingest_app(target, args.source)
+                elif args.command == "ingest" and args.source_kind == "tmdb":
+                    ingest_tmdb(target, args.limit)
                 elif args.command == "ingest":
                     ingest_shows(target, args.source, args.fetched_at)
                 elif args.command == "build":

@@ -6,6 +6,8 @@
     what changed. Stateful: never rebuilt from nothing, kept in schema `core`
     (published as the view marts.master_shows), merged only after its audits
     pass on the staged rows.
+    `tmdb_id` comes from the TMDB title match (int_tmdb_show_matches); a match
+    that arrives or changes later re-merges the shows of that title too.
 -#}
 {{
     config(
@@ -41,41 +43,65 @@ versions as (
     select * from {{ ref('int_show_versions') }}
 ),
 
-{% if is_incremental() %}
-    merged as (
-        select coalesce(max(last_load_id), '') as last_load_id from {{ this }}
-    ),
-{% endif %}
+tmdb_matches as (
+    select * from {{ ref('int_tmdb_show_matches') }}
+),
+
+rematched as (
+    -- shows whose TMDB match differs from the one they carry (none on a first build)
+    {% if is_incremental() %}
+        select master.show_id
+        from {{ this }} as master
+        left join tmdb_matches
+            on master.title = tmdb_matches.title
+        where master.tmdb_id is distinct from tmdb_matches.tmdb_id
+    {% else %}
+        select versions.show_id
+        from versions
+        where false
+    {% endif %}
+),
 
 current_versions as (
-    select versions.* from versions
-    {% if is_incremental() %}
-        inner join merged on versions.load_id > merged.last_load_id
-    {% endif %}
+    select * from versions
     where
-        versions.record_type = 'show'
-        and versions.valid_to is null
+        record_type = 'show'
+        and valid_to is null
+        and (
+            {% if is_incremental() %}
+                load_id > (
+                    select coalesce(max(merged.last_load_id), '') as watermark
+                    from {{ this }} as merged
+                )
+            {% else %}
+                true
+            {% endif %}
+            or show_id in (select rematched.show_id from rematched)
+        )
 ),
 
 final as (
     select
-        show_id,
-        movie_id,
-        cinema_id,
-        screen_name,
-        show_time,
-        title,
-        rating,
-        length_minutes,
-        format,
-        genre,
-        is_active,
-        image_url,
-        first_seen_at,
-        valid_from as last_changed_at,
-        withdrawn_at,
-        load_id as last_load_id
+        current_versions.show_id,
+        current_versions.movie_id,
+        current_versions.cinema_id,
+        current_versions.screen_name,
+        current_versions.show_time,
+        current_versions.title,
+        current_versions.rating,
+        current_versions.length_minutes,
+        current_versions.format,
+        current_versions.genre,
+        current_versions.is_active,
+        current_versions.image_url,
+        current_versions.first_seen_at,
+        current_versions.valid_from as last_changed_at,
+        current_versions.withdrawn_at,
+        current_versions.load_id as last_load_id,
+        tmdb_matches.tmdb_id
     from current_versions
+    left join tmdb_matches
+        on current_versions.title = tmdb_matches.title
 )
 
 select * from final

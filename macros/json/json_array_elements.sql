@@ -1,0 +1,27 @@
+{#-
+    A lateral join producing one row per element of a JSON array, for a
+    `from` clause: `from t {{ json_array_elements('t.doc -> ''genres''', 'genre') }}`
+    gives `genre.value` (JSON) and `genre.element_index` (1-based position in
+    the array). A missing or null array yields no rows.
+    DuckDB: json_each (implicitly lateral); PostgreSQL: jsonb_array_elements.
+-#}
+{% macro json_array_elements(expression, alias) -%}
+    {{ return(adapter.dispatch('json_array_elements', 'marquee')(expression, alias)) }}
+{%- endmacro %}
+
+{% macro default__json_array_elements(expression, alias) -%}
+    cross join lateral jsonb_array_elements(
+        case when jsonb_typeof({{ expression }}) = 'array' then {{ expression }} else '[]'::jsonb end
+    ) with ordinality as {{ alias }} (value, element_index)
+{%- endmacro %}
+
+{% macro duckdb__json_array_elements(expression, alias) -%}
+    cross join (
+        select
+            elements.value,
+            cast(elements.key as bigint) + 1 as element_index
+        from json_each(
+            case when json_type({{ expression }}) = 'ARRAY' then {{ expression }} else '[]'::json end
+        ) as elements
+    ) as {{ alias }}
+{%- endmacro %}

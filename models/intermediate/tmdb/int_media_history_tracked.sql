@@ -1,0 +1,40 @@
+-- What the media_history snapshot tracks per title: title, runtime, poster and
+-- a fingerprint of its availability (every provider x region x offer type).
+with
+
+media as (
+    select * from {{ ref('int_tmdb_titles_deduplicated') }}
+),
+
+availability as (
+    select * from {{ ref('int_tmdb_providers_unnested') }}
+),
+
+fingerprints as (
+    select
+        media_id,
+        string_agg(
+            region_code || '/' || offer_type || '/' || cast(provider_id as {{ dbt.type_string() }}),
+            ',' order by region_code, offer_type, provider_id
+        ) as availability
+    from availability
+    group by media_id
+),
+
+final as (
+    select
+        media.media_id,
+        media.tmdb_id,
+        media.media_type,
+        media.title,
+        media.runtime_minutes,
+        {{ tmdb_image_url('media.poster_path', 'w500') }} as poster_url,
+        fingerprints.availability,
+        md5(coalesce(fingerprints.availability, '')) as availability_hash,
+        media.fetched_at
+    from media
+    left join fingerprints
+        on media.media_id = fingerprints.media_id
+)
+
+select * from final

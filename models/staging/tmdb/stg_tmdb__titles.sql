@@ -1,0 +1,58 @@
+-- One row per landed TMDB details response, its scalar fields typed and
+-- renamed; the JSON stays in `payload` for the models that unnest it.
+with
+
+source as (
+    select * from {{ optional_source('tmdb', 'tmdb_titles', {
+        'tmdb_id': dbt.type_bigint(),
+        'media_type': dbt.type_string(),
+        'work_item_id': dbt.type_string(),
+        'fetched_at': 'timestamp with time zone',
+        'payload': dbt.type_string(),
+        '_dlt_load_id': dbt.type_string(),
+    }, 'raw_titles') }}
+),
+
+parsed as (
+    select
+        _dlt_load_id as load_id,
+        cast(tmdb_id as {{ dbt.type_bigint() }}) as tmdb_id,
+        media_type,
+        work_item_id,
+        fetched_at at time zone 'UTC' as fetched_at,
+        {{ parse_json('payload') }} as payload
+    from source
+),
+
+renamed as (
+    select
+        media_type || ':' || cast(tmdb_id as {{ dbt.type_string() }}) as media_id,
+        tmdb_id,
+        media_type,
+        load_id,
+        work_item_id,
+        fetched_at,
+        coalesce(
+            nullif(payload ->> 'imdb_id', ''),
+            nullif(payload -> 'external_ids' ->> 'imdb_id', '')
+        ) as imdb_id,
+        coalesce(payload ->> 'title', payload ->> 'name') as title,
+        coalesce(payload ->> 'original_title', payload ->> 'original_name') as original_title,
+        nullif(payload ->> 'overview', '') as overview,
+        cast(
+            nullif(coalesce(payload ->> 'release_date', payload ->> 'first_air_date'), '') as date
+        ) as release_date,
+        cast(
+            coalesce(payload ->> 'runtime', payload -> 'episode_run_time' ->> 0) as integer
+        ) as runtime_minutes,
+        nullif(payload ->> 'original_language', '') as original_language,
+        cast(payload ->> 'popularity' as double precision) as popularity,
+        cast(payload ->> 'vote_average' as double precision) as vote_average,
+        cast(payload ->> 'vote_count' as integer) as vote_count,
+        nullif(payload ->> 'poster_path', '') as poster_path,
+        nullif(payload ->> 'backdrop_path', '') as backdrop_path,
+        payload
+    from parsed
+)
+
+select * from renamed
