@@ -205,16 +205,14 @@ def _configure_logging(verbose: bool) -> None:
             logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s" if verbose else "%(message)s")
         )
     handler.set_name("marquee")
+    # Our handler sits on the root logger, so a library that calls
+    # logging.basicConfig() later (dbt does, on import) adds nothing, and
+    # test harnesses capturing the root logger still see every record.
+    root = logging.getLogger()
+    root.handlers[:] = [h for h in root.handlers if h.get_name() != "marquee"] + [handler]
+    root.setLevel(logging.DEBUG if verbose else logging.WARNING)
     for name in ("marquee", "ingestion"):
-        logger = logging.getLogger(name)
-        logger.handlers[:] = [h for h in logger.handlers if h.get_name() != "marquee"] + [handler]
-        logger.setLevel(logging.DEBUG if verbose else logging.INFO)
-        logger.propagate = False  # one line per message, whatever else configured the root logger
-    # httpx logs every request URL at INFO; URLs may carry credentials.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    logging.getLogger("httpcore").setLevel(logging.WARNING)
-    if verbose:
-        os.environ["RUNTIME__LOG_LEVEL"] = "DEBUG"
+        logging.getLogger(name).setLevel(logging.DEBUG if verbose else logging.INFO)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -149,10 +149,17 @@ def assert_marts(w: Warehouse, rejected: list[tuple]) -> None:
     assert got == ENGAGEMENT
 
     availability = w.sql(
-        "select media_item_id, tmdb_id, media_type, provider, region from marts.app_media_availability "
+        "select media_item_id, tmdb_id, media_type, provider, region from intermediate.int_app_media_availability "
         "where source = 'app' order by 1, 4, 5"
     )
     assert [tuple(row) for row in availability] == AVAILABILITY
+    published = w.sql(
+        "select tmdb_id, media_type, provider_name, region_code, offer_type from marts.media_availability "
+        "where source = 'app' order by 1, 3, 4"
+    )
+    assert [tuple(row) for row in published] == sorted(
+        (tmdb_id, media_type, provider, region, "flatrate") for _, tmdb_id, media_type, provider, region in AVAILABILITY
+    )
 
     families = w.sql("select family_id, owner_user_id, members_count, pending_invitations_count from marts.families")
     assert sorted(tuple(row) for row in families) == [("f1", "u1", 3, 1), ("f2", "u4", 2, 0)]

@@ -25,7 +25,7 @@ ranked as (
 validated as (
     select
         *,
-        {{ app_reject_reason([
+        {{ combine_reject_reasons([
             "case when family_id is null then 'id is missing' when id_recency > 1 then 'duplicate id' end",
             "case when owner_user_id is null then 'owner_id is missing'
                 when accepted_owner_user_id is null then 'orphan owner_id' end",

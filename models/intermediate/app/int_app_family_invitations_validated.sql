@@ -32,7 +32,7 @@ joined as (
 validated as (
     select
         *,
-        {{ app_reject_reason([
+        {{ combine_reject_reasons([
             "case when family_invitation_id is null then 'id is missing'
                 when id_recency > 1 then 'duplicate id' end",
             "case when family_id is null then 'family_id is missing'

@@ -39,7 +39,7 @@ joined as (
 validated as (
     select
         *,
-        {{ app_reject_reason([
+        {{ combine_reject_reasons([
             "case when family_membership_id is null then 'id is missing'
                 when id_recency > 1 then 'duplicate id' end",
             "case when family_id is null then 'family_id is missing'

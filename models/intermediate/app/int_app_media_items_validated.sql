@@ -18,7 +18,7 @@ ranked as (
 validated as (
     select
         *,
-        {{ app_reject_reason([
+        {{ combine_reject_reasons([
             "case when media_item_id is null then 'id is missing' when id_recency > 1 then 'duplicate id' end",
             "case when tmdb_id is null then 'tmdb_id is missing or not an integer' end",
             "case when media_type is null then 'tmdb_type is missing'

@@ -25,7 +25,7 @@ ranked as (
 validated as (
     select
         *,
-        {{ app_reject_reason([
+        {{ combine_reject_reasons([
             "case when profile_id is null then 'id is missing' when id_recency > 1 then 'duplicate id' end",
             "case when user_id is null then 'user_id is missing'
                 when accepted_user_id is null then 'orphan user_id' end",

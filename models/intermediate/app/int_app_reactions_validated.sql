@@ -39,7 +39,7 @@ joined as (
 validated as (
     select
         *,
-        {{ app_reject_reason([
+        {{ combine_reject_reasons([
             "case when reaction_id is null then 'id is missing' when id_recency > 1 then 'duplicate id' end",
             "case when user_id is null then 'user_id is missing'
                 when accepted_user_id is null then 'orphan user_id' end",

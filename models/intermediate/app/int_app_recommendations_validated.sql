@@ -34,7 +34,7 @@ joined as (
 validated as (
     select
         *,
-        {{ app_reject_reason([
+        {{ combine_reject_reasons([
             "case when recommendation_id is null then 'id is missing'
                 when id_recency > 1 then 'duplicate id' end",
             "case when from_user_id is null then 'from_user_id is missing'

@@ -25,7 +25,7 @@ joined as (
 validated as (
     select
         *,
-        {{ app_reject_reason([
+        {{ combine_reject_reasons([
             "case when streaming_provider_id is null then 'id is missing'
                 when id_recency > 1 then 'duplicate id' end",
             "case when media_item_id is null then 'media_item_id is missing'

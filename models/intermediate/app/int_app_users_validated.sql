@@ -19,7 +19,7 @@ ranked as (
 validated as (
     select
         *,
-        {{ app_reject_reason([
+        {{ combine_reject_reasons([
             "case when user_id is null then 'id is missing' when id_recency > 1 then 'duplicate id' end",
         ]) }} as reject_reason
     from ranked

@@ -54,7 +54,7 @@ joined as (
 validated as (
     select
         *,
-        {{ app_reject_reason([
+        {{ combine_reject_reasons([
             "case when watchlist_entry_id is null then 'id is missing'
                 when id_recency > 1 then 'duplicate id'
                 when pair_recency > 1 then 'duplicate user_id and media_item_id' end",

@@ -3,11 +3,8 @@
     - the distinct film titles of the show feed (searched by title; the year
       of the earliest show is the hint for choosing among same-named films),
     - the pinned titles of the seed tmdb_pinned_titles,
-    - the app's media items (TMDB ids, movie or tv, else IMDb ids) once the
-      app source has been landed: raw.media_items with tmdb_id / tmdb_type /
-      imdb_id columns (issue 4). The part is left out while that table or those
-      columns do not exist, so this model builds before any app data (macro
-      tmdb_app_work_items).
+    - the app's accepted media items (a TMDB id, movie or tv), from
+      int_app_media_items_validated (empty until app data is landed).
     `work_item_id` is a hash of (lookup_kind, lookup_value).
 -#}
 with
@@ -18,6 +15,10 @@ shows as (
 
 pinned as (
     select * from {{ ref('tmdb_pinned_titles') }}
+),
+
+app_media_items as (
+    select * from {{ ref('int_app_media_items_validated') }}
 ),
 
 show_titles as (
@@ -41,7 +42,13 @@ pinned_titles as (
 ),
 
 app_titles as (
-    {{ tmdb_app_work_items() }}
+    select distinct
+        media_type as lookup_kind,
+        cast(tmdb_id as {{ dbt.type_string() }}) as lookup_value,
+        cast(null as integer) as year_hint,
+        'app' as needed_by
+    from app_media_items
+    where reject_reason is null
 ),
 
 combined as (

@@ -2,20 +2,7 @@
 with
 
 source as (
-    select * from {{ optional_source('tmdb', 'tmdb_fetch_log', {
-        'work_item_id': dbt.type_string(),
-        'lookup_kind': dbt.type_string(),
-        'lookup_value': dbt.type_string(),
-        'year_hint': dbt.type_bigint(),
-        'status': dbt.type_string(),
-        'tmdb_id': dbt.type_bigint(),
-        'media_type': dbt.type_string(),
-        'match_confidence': 'double precision',
-        'match_candidates': dbt.type_string(),
-        'error': dbt.type_string(),
-        'attempted_at': 'timestamp with time zone',
-        '_dlt_load_id': dbt.type_string(),
-    }, 'raw_fetch_log') }}
+    {{ source_or_empty('tmdb', 'tmdb_fetch_log') }}
 ),
 
 renamed as (

@@ -3,14 +3,7 @@
 with
 
 source as (
-    select * from {{ optional_source('tmdb', 'tmdb_titles', {
-        'tmdb_id': dbt.type_bigint(),
-        'media_type': dbt.type_string(),
-        'work_item_id': dbt.type_string(),
-        'fetched_at': 'timestamp with time zone',
-        'payload': dbt.type_string(),
-        '_dlt_load_id': dbt.type_string(),
-    }, 'raw_titles') }}
+    {{ source_or_empty('tmdb', 'tmdb_titles') }}
 ),
 
 parsed as (

@@ -1,6 +1,5 @@
 -- Where the app says a title can be streamed: one row per (title, provider,
--- region), `source` = 'app'. Shaped to be unioned with the TMDB availability
--- into marts.media_availability (issue 3) on tmdb_id, media_type, provider, region.
+-- region), `source` = 'app'; marts.media_availability unions it with TMDB's.
 with
 
 providers as (
@@ -13,14 +12,22 @@ media_items as (
     where reject_reason is null
 ),
 
+parsed as (
+    select
+        *,
+        {{ parse_json('regions_json') }} as regions
+    from providers
+),
+
 regions as (
     select
-        media_item_id,
-        provider,
-        url,
-        updated_at,
-        {{ json_array_elements_text('regions_json') }} as region_text
-    from providers
+        parsed.media_item_id,
+        parsed.provider,
+        parsed.url,
+        parsed.updated_at,
+        {{ json_scalar_text('region.value') }} as region_text
+    from parsed
+    {{ json_array_elements('parsed.regions', 'region') }}
 ),
 
 normalised as (

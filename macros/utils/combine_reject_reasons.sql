@@ -1,9 +1,9 @@
 {#-
-    The reject reason of an app row: the reasons of every failed check
+    The reject reason of a row (shows, app): the reasons of every failed check
     (`case when <check fails> then '<reason>' end` expressions), joined with
     '; ', or null when every check passes (the row is accepted).
 -#}
-{% macro app_reject_reason(checks) -%}
+{% macro combine_reject_reasons(checks) -%}
     nullif(
         concat_ws(
             '; ',

@@ -1,0 +1,15 @@
+{#-
+    The text of a JSON scalar (a string element of an array, say): `"US"` gives
+    US. PostgreSQL: `#>> '{}'`; DuckDB: json_extract_string at the root.
+-#}
+{% macro json_scalar_text(expression) -%}
+    {{ return(adapter.dispatch('json_scalar_text', 'marquee')(expression)) }}
+{%- endmacro %}
+
+{% macro default__json_scalar_text(expression) -%}
+    ({{ expression }} #>> '{}')
+{%- endmacro %}
+
+{% macro duckdb__json_scalar_text(expression) -%}
+    json_extract_string({{ expression }}, '$')
+{%- endmacro %}
