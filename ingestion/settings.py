@@ -23,7 +23,11 @@ def raw_tables() -> dict[str, tuple[str, ...]]:
     """Each dlt source (its schema name in raw._dlt_loads) and the raw tables its loads write."""
     from ingestion.app.settings import APP_TABLES
 
-    return {"shows": ("shows",), "app": tuple(table.raw_table for table in APP_TABLES)}
+    return {
+        "shows": ("shows",),
+        "tmdb": ("tmdb_titles", "tmdb_fetch_log"),
+        "app": tuple(table.raw_table for table in APP_TABLES),
+    }
 
 TargetName = Literal["duckdb", "postgres"]
 TARGETS: tuple[TargetName, ...] = ("duckdb", "postgres")

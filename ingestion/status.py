@@ -7,6 +7,7 @@ reconcile's counts, source freshness, and the published marts version.
 from __future__ import annotations
 
 import json
+import os
 from datetime import datetime, timezone
 from typing import Any
 
@@ -35,6 +36,15 @@ def published_version(target: Target) -> str | None:
     except MarqueeError:
         return None
     return rows[0][0] if rows else None
+
+
+def _refresh_cutoff() -> datetime:
+    from datetime import timedelta
+
+    from ingestion.tmdb.settings import REFRESH_DAYS
+
+    days = int(os.environ.get("MARQUEE_TMDB_REFRESH_DAYS", REFRESH_DAYS))
+    return (datetime.now(timezone.utc) - timedelta(days=days)).replace(tzinfo=None)
 
 
 def print_status(target: Target) -> None:
@@ -73,6 +83,21 @@ def print_status(target: Target) -> None:
             )
         else:
             print("Last reconcile: none yet")
+        coverage = dict(_rows(cur, "select processed_status, count(*) from marts.media_links group by processed_status"))
+        stale = _rows(
+            cur,
+            "select count(*) from marts.media_links where processed_status = 'SUCCESS' "
+            f"and last_updated < {marker}",
+            (_refresh_cutoff(),),
+        )
+        if coverage:
+            print(
+                f"TMDB coverage: {coverage.get('SUCCESS', 0):,} fetched, {coverage.get('NOT_FOUND', 0):,} not found, "
+                f"{coverage.get('FAILED', 0):,} failed, {coverage.get('PENDING', 0):,} pending, "
+                f"{(stale[0][0] if stale else 0):,} stale (fetched before the refresh window)"
+            )
+        else:
+            print("TMDB coverage: nothing fetched yet")
         published = _rows(cur, "select version, published_at, views from ops.publications order by published_at desc limit 1")
         if published:
             version, at, views = published[0]
