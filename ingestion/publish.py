@@ -57,13 +57,17 @@ class Published:
 
 
 def published_relations(manifest_path: str | None = None) -> dict[str, tuple[str, str]]:
-    """Every model under models/marts/: view name -> (schema, relation name) it points at."""
+    """Every model under models/marts/ and every snapshot: view name -> (schema, relation) it points at.
+
+    Snapshots are stateful (schema `snapshots`, never versioned); analysts read them through marts too.
+    """
     path = manifest_path or str(PROJECT_DIR / "target" / "manifest.json")
     with open(path) as handle:
         manifest = json.load(handle)
     relations = {}
     for node in manifest["nodes"].values():
-        if node["resource_type"] == "model" and node["original_file_path"].startswith(MARTS_PATH):
+        is_mart = node["resource_type"] == "model" and node["original_file_path"].startswith(MARTS_PATH)
+        if is_mart or node["resource_type"] == "snapshot":
             relations[node["alias"] or node["name"]] = (node["schema"], node["alias"] or node["name"])
     return relations
 
