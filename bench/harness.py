@@ -1,0 +1,227 @@
+"""What every scenario needs: a scratch directory, a fresh warehouse of either
+target, the `marquee` CLI run as a child process (wall time and peak resident
+memory), dbt's per-node timings and the reconcile log."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from bench.generate import FETCHED_AT, NEXT_FETCHED_AT, Changes, FeedTruth, write_feed, write_next_feed
+from ingestion.settings import PROJECT_DIR, Target
+
+MARQUEE = str(Path(sys.executable).parent / "marquee")
+RUN_RESULTS = PROJECT_DIR / "target" / "run_results.json"
+COUNT_COLUMNS = ("inserted", "updated", "unchanged", "withdrawn", "rejected", "duplicates")
+
+
+class BenchError(RuntimeError):
+    """A benchmark could not run or produced a wrong result (fail loudly)."""
+
+
+@dataclass
+class Context:
+    """One runner invocation: where scratch files go and the sizes to use."""
+
+    scratch: Path
+    shows: int  # S1/S2 size
+    scaling_sizes: list[int]  # S3 sizes
+    scaling_changes: Changes  # S3: the same changes at every size
+    baseline_rows: int = 20_000
+    feeds: dict[tuple[str, int, Changes | None], tuple[Path, FeedTruth]] = field(default_factory=dict)
+    shared: dict[str, Any] = field(default_factory=dict)  # results scenarios pass on (S2 reuses S1)
+    verbose: bool = False
+
+    def first_feed(self, shows: int) -> tuple[Path, FeedTruth]:
+        key = ("first", shows, None)
+        if key not in self.feeds:
+            path = self.scratch / f"feed_{shows}.json"
+            self.log(f"generating a {shows:,}-show feed ...")
+            self.feeds[key] = (path, write_feed(path, shows))
+        return self.feeds[key]
+
+    def next_feed(self, shows: int, changes: Changes | None = None) -> tuple[Path, FeedTruth]:
+        changes = changes or Changes.percent(shows)
+        key = ("next", shows, changes)
+        if key not in self.feeds:
+            path = self.scratch / f"feed_{shows}_next_{changes.changed}_{changes.new}_{changes.withdrawn}.json"
+            self.log(f"generating the next-day feed of {shows:,} shows ({changes}) ...")
+            self.feeds[key] = (path, write_next_feed(path, shows, changes))
+        return self.feeds[key]
+
+    def drop_feeds(self, shows: int) -> None:
+        for key in [k for k in self.feeds if k[1] == shows]:
+            path, _ = self.feeds.pop(key)
+            path.unlink(missing_ok=True)
+
+    def log(self, message: str) -> None:
+        print(f"  [{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+@dataclass
+class Step:
+    """One timed child process."""
+
+    seconds: float
+    max_rss_bytes: int
+    output: str
+
+
+class Warehouse:
+    """A fresh, empty warehouse: a DuckDB file in scratch, or a new PostgreSQL database."""
+
+    def __init__(self, target: str, scratch: Path) -> None:
+        self.target = target
+        self.name = f"marquee_bench_{uuid.uuid4().hex[:8]}"
+        self.duckdb_path = scratch / f"{self.name}.duckdb"
+        self.env = {**os.environ, "MARQUEE_TARGET": target, "RUNTIME__LOG_LEVEL": "WARNING"}
+        if target == "duckdb":
+            self.env["MARQUEE_DUCKDB_PATH"] = str(self.duckdb_path)
+        else:
+            self.env["PGDATABASE"] = self.name
+
+    def marquee(self, *args: str) -> Step:
+        """Run `marquee ARGS --target T` as a child; its wall time and peak RSS."""
+        started = time.perf_counter()
+        with tempfile.TemporaryFile("w+") as out:
+            process = subprocess.Popen(
+                [MARQUEE, *args, "--target", self.target], env=self.env, stdout=out, stderr=subprocess.STDOUT
+            )
+            _, status, usage = os.wait4(process.pid, 0)
+            process.returncode = os.waitstatus_to_exitcode(status)
+            seconds = time.perf_counter() - started
+            out.seek(0)
+            output = out.read()
+        if process.returncode != 0:
+            raise BenchError(f"marquee {' '.join(args)} failed ({process.returncode}):\n{output[-3000:]}")
+        return Step(seconds=seconds, max_rss_bytes=usage.ru_maxrss * 1024, output=output)
+
+    def ingest(self, feed: Path, fetched_at: str) -> Step:
+        return self.marquee("ingest", "shows", "--source", str(feed), "--fetched-at", fetched_at)
+
+    def build(self) -> Step:
+        return self.marquee("build")
+
+    def connect(self) -> Any:
+        if self.target == "duckdb":
+            import duckdb
+
+            return duckdb.connect(str(self.duckdb_path))
+        import psycopg2
+
+        return psycopg2.connect(**{**Target("postgres").pg_params, "dbname": self.name})
+
+    def query(self, sql: str) -> list[tuple[Any, ...]]:
+        conn = self.connect()
+        try:
+            cur = conn.cursor()
+            cur.execute(sql)
+            return cur.fetchall()
+        finally:
+            conn.close()
+
+    def last_reconcile(self) -> dict[str, int]:
+        columns = ", ".join(COUNT_COLUMNS)
+        rows = self.query(
+            f"select records_count, {columns} from marts.show_reconcile_log order by reconciled_at desc, "
+            "last_load_id desc limit 1"
+        )
+        if not rows:
+            raise BenchError("marts.show_reconcile_log is empty after the build")
+        return dict(zip(("records", *COUNT_COLUMNS), (int(v) for v in rows[0]), strict=True))
+
+    def size_bytes(self) -> int:
+        if self.target == "duckdb":
+            wal = self.duckdb_path.with_suffix(".duckdb.wal")
+            return self.duckdb_path.stat().st_size + (wal.stat().st_size if wal.exists() else 0)
+        return int(self.query(f"select pg_database_size('{self.name}')")[0][0])
+
+    def create(self) -> None:
+        if self.target == "postgres":
+            with admin_connection() as admin:
+                admin.cursor().execute(f'create database "{self.name}"')
+
+    def drop(self) -> None:
+        if self.target == "duckdb":
+            for path in (self.duckdb_path, self.duckdb_path.with_suffix(".duckdb.wal")):
+                path.unlink(missing_ok=True)
+        else:
+            with admin_connection() as admin:
+                admin.cursor().execute(f'drop database if exists "{self.name}" with (force)')
+
+
+@contextlib.contextmanager
+def admin_connection() -> Iterator[Any]:
+    import psycopg2
+
+    conn = psycopg2.connect(**{**Target("postgres").pg_params, "dbname": "postgres"}, connect_timeout=5)
+    conn.autocommit = True
+    try:
+        yield conn
+    finally:
+        conn.close()
+
+
+@contextlib.contextmanager
+def fresh_warehouse(target: str, scratch: Path) -> Iterator[Warehouse]:
+    warehouse = Warehouse(target, scratch)
+    warehouse.create()
+    try:
+        yield warehouse
+    finally:
+        warehouse.drop()
+
+
+def dbt_timings() -> dict[str, float]:
+    """Seconds per node of the last dbt invocation (target/run_results.json)."""
+    data = json.loads(RUN_RESULTS.read_text())
+    return {result["unique_id"]: float(result["execution_time"]) for result in data["results"]}
+
+
+def history_seconds(timings: dict[str, float]) -> float:
+    return timings.get("model.marquee.int_show_versions", float("nan"))
+
+
+def check_counts(what: str, measured: dict[str, int], truth: FeedTruth) -> None:
+    expected = truth.as_dict()
+    wrong = {k: (measured[k], expected[k]) for k in measured if measured[k] != expected[k]}
+    if wrong:
+        details = ", ".join(f"{k}: got {got:,}, truth {want:,}" for k, (got, want) in wrong.items())
+        raise BenchError(f"{what}: reconcile counts differ from the generator's truth ({details})")
+
+
+def iso(moment: Any) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+FIRST_AT = iso(FETCHED_AT)
+NEXT_AT = iso(NEXT_FETCHED_AT)
+
+
+def pg_available() -> str | None:
+    """None when the PostgreSQL server answers, else why not."""
+    try:
+        with admin_connection():
+            return None
+    except Exception as exc:  # noqa: BLE001 - any reason is reported as is
+        return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+
+
+def scratch_dir(root: str | None) -> Path:
+    path = Path(tempfile.mkdtemp(prefix="marquee-bench-", dir=root))
+    return path
+
+
+def remove_scratch(path: Path) -> None:
+    shutil.rmtree(path, ignore_errors=True)
