@@ -7,6 +7,7 @@
         materialized='incremental',
         incremental_strategy='append',
         on_schema_change='fail',
+        post_hook="{{ analyze_relation(this) }}",
         indexes=[{'columns': ['load_id']}],
     )
 }}

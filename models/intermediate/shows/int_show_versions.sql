@@ -24,6 +24,7 @@
         unique_key='version_id',
         incremental_strategy='delete+insert',
         on_schema_change='fail',
+        post_hook="{{ analyze_relation(this) }}",
         full_refresh=false,
         indexes=[
             {'columns': ['version_id'], 'unique': True},
