@@ -11,7 +11,7 @@ TARGET ?= duckdb
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export RUNTIME__DLTHUB_TELEMETRY := false
 
-.PHONY: help install run build test test-duckdb test-postgres lint docs freshness sample clean lock
+.PHONY: help install run build test test-duckdb test-postgres lint docs freshness sample clean lock bench
 
 help: ## list every target
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-14s %s\n", $$1, $$2}'
@@ -41,6 +41,9 @@ lint: $(STAMP) ## sqlfluff (dbt templater) on models, macros, snapshots, tests
 
 docs: $(STAMP) ## generate the dbt docs site and serve it on http://localhost:8080
 	$(BIN)/marquee docs --target $(TARGET) --serve 8080
+
+bench: $(STAMP) ## benchmarks vs the old sync and the limit (reduced; FULL=1: 1M/3M shows; BENCH_TARGET=duckdb|postgres|all)
+	$(BIN)/python -m bench.run --target $(or $(BENCH_TARGET),all) $(if $(FULL),--full)
 
 sample: $(STAMP) ## regenerate the bundled sample feeds (deterministic)
 	$(BIN)/python scripts/make_sample_shows.py

@@ -79,8 +79,12 @@ class OldSync:
         self.engine = engine
         self.mark = "%s" if engine == "postgres" else "?"
 
+    def _cursor(self) -> Any:
+        # a duckdb cursor is a second connection: stay on the one that commits
+        return self.conn.cursor() if self.engine == "postgres" else self.conn
+
     def create_tables(self) -> None:
-        cur = self.conn.cursor()
+        cur = self._cursor()
         if self.engine == "duckdb":
             for name in ("sync_show", "master_show"):
                 cur.execute(f"create sequence if not exists {name}_id_seq")
@@ -105,9 +109,9 @@ class OldSync:
         statement = (
             f"insert into sync_show ({columns}) values ({', '.join([m] * len(COLUMNS))}) "
             f"on conflict (movie_id, cinema_id, screen_name, show_time) do update set {updates}, "
-            "updated_at = current_timestamp"
+            "updated_at = now()"
         )
-        cur = self.conn.cursor()
+        cur = self._cursor()
         for chunk in _chunks(records, CHUNK):
             self._begin(cur)
             for record in chunk:
@@ -117,7 +121,7 @@ class OldSync:
     def reconcile(self) -> tuple[int, int, int]:
         """reconcileToMaster: per-row read, compare, and write in chunks of 100."""
         m = self.mark
-        cur = self.conn.cursor()
+        cur = self._cursor()
         cur.execute(f"select {', '.join(COLUMNS)} from sync_show")
         staged = [dict(zip(COLUMNS, row, strict=True)) for row in cur.fetchall()]
         if self.engine == "postgres":
@@ -128,7 +132,7 @@ class OldSync:
         )
         insert = f"insert into master_show ({', '.join(COLUMNS)}) values ({', '.join([m] * len(COLUMNS))})"
         update = (
-            f"update master_show set {', '.join(f'{c} = {m}' for c in ATTRIBUTES)}, updated_at = current_timestamp "
+            f"update master_show set {', '.join(f'{c} = {m}' for c in ATTRIBUTES)}, updated_at = now() "
             f"where id = {m}"
         )
         inserted = updated = unchanged = 0

@@ -41,7 +41,7 @@ class Context:
     baseline_rows: int = 20_000
     feeds: dict[tuple[str, int, Changes | None], tuple[Path, FeedTruth]] = field(default_factory=dict)
     shared: dict[str, Any] = field(default_factory=dict)  # results scenarios pass on (S2 reuses S1)
-    verbose: bool = False
+    in_process: bool = False  # run the CLI in this process (the smoke test; no peak-memory figure)
 
     def first_feed(self, shows: int) -> tuple[Path, FeedTruth]:
         key = ("first", shows, None)
@@ -81,18 +81,22 @@ class Step:
 class Warehouse:
     """A fresh, empty warehouse: a DuckDB file in scratch, or a new PostgreSQL database."""
 
-    def __init__(self, target: str, scratch: Path) -> None:
+    def __init__(self, target: str, scratch: Path, in_process: bool = False) -> None:
         self.target = target
+        self.in_process = in_process
         self.name = f"marquee_bench_{uuid.uuid4().hex[:8]}"
         self.duckdb_path = scratch / f"{self.name}.duckdb"
-        self.env = {**os.environ, "MARQUEE_TARGET": target, "RUNTIME__LOG_LEVEL": "WARNING"}
+        self.overrides = {"MARQUEE_TARGET": target, "RUNTIME__LOG_LEVEL": "WARNING"}
         if target == "duckdb":
-            self.env["MARQUEE_DUCKDB_PATH"] = str(self.duckdb_path)
+            self.overrides["MARQUEE_DUCKDB_PATH"] = str(self.duckdb_path)
         else:
-            self.env["PGDATABASE"] = self.name
+            self.overrides["PGDATABASE"] = self.name
+        self.env = {**os.environ, **self.overrides}
 
     def marquee(self, *args: str) -> Step:
         """Run `marquee ARGS --target T` as a child; its wall time and peak RSS."""
+        if self.in_process:
+            return self._marquee_in_process(*args)
         started = time.perf_counter()
         with tempfile.TemporaryFile("w+") as out:
             process = subprocess.Popen(
@@ -106,6 +110,30 @@ class Warehouse:
         if process.returncode != 0:
             raise BenchError(f"marquee {' '.join(args)} failed ({process.returncode}):\n{output[-3000:]}")
         return Step(seconds=seconds, max_rss_bytes=usage.ru_maxrss * 1024, output=output)
+
+    def _marquee_in_process(self, *args: str) -> Step:
+        import io
+        import resource
+
+        from ingestion.cli import main
+
+        saved = {name: os.environ.get(name) for name in self.overrides}
+        os.environ.update(self.overrides)
+        out = io.StringIO()
+        started = time.perf_counter()
+        try:
+            with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
+                code = main([*args, "--target", self.target])
+        finally:
+            for name, value in saved.items():
+                if value is None:
+                    os.environ.pop(name, None)
+                else:
+                    os.environ[name] = value
+        seconds = time.perf_counter() - started
+        if code != 0:
+            raise BenchError(f"marquee {' '.join(args)} failed ({code}):\n{out.getvalue()[-3000:]}")
+        return Step(seconds, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024, out.getvalue())
 
     def ingest(self, feed: Path, fetched_at: str) -> Step:
         return self.marquee("ingest", "shows", "--source", str(feed), "--fetched-at", fetched_at)
@@ -174,8 +202,8 @@ def admin_connection() -> Iterator[Any]:
 
 
 @contextlib.contextmanager
-def fresh_warehouse(target: str, scratch: Path) -> Iterator[Warehouse]:
-    warehouse = Warehouse(target, scratch)
+def fresh_warehouse(target: str, scratch: Path, in_process: bool = False) -> Iterator[Warehouse]:
+    warehouse = Warehouse(target, scratch, in_process)
     warehouse.create()
     try:
         yield warehouse
@@ -184,9 +212,11 @@ def fresh_warehouse(target: str, scratch: Path) -> Iterator[Warehouse]:
 
 
 def dbt_timings() -> dict[str, float]:
-    """Seconds per node of the last dbt invocation (target/run_results.json)."""
+    """Seconds per node of the last dbt invocation (target/run_results.json), and its total ("elapsed")."""
     data = json.loads(RUN_RESULTS.read_text())
-    return {result["unique_id"]: float(result["execution_time"]) for result in data["results"]}
+    timings = {result["unique_id"]: float(result["execution_time"]) for result in data["results"]}
+    timings["elapsed"] = float(data.get("elapsed_time") or 0.0)
+    return timings
 
 
 def history_seconds(timings: dict[str, float]) -> float:
