@@ -101,8 +101,11 @@ class OldSync:
     def _commit(self) -> None:
         self.conn.commit()
 
-    def sync(self, records: list[dict[str, Any]]) -> None:
-        """syncFromApi: per-record upserts, one transaction per 100 records."""
+    def sync(self, records: list[dict[str, Any]], deadline: float = float("inf")) -> int:
+        """syncFromApi: per-record upserts, one transaction per 100 records.
+
+        Stops at the first chunk boundary after `deadline` (time.perf_counter());
+        returns how many records it synced."""
         m = self.mark
         columns = ", ".join(COLUMNS)
         updates = ", ".join(f"{c} = excluded.{c}" for c in ATTRIBUTES)
@@ -112,11 +115,16 @@ class OldSync:
             "updated_at = now()"
         )
         cur = self._cursor()
+        synced = 0
         for chunk in _chunks(records, CHUNK):
+            if time.perf_counter() > deadline:
+                break
             self._begin(cur)
             for record in chunk:
                 cur.execute(statement, tuple(record[c] for c in COLUMNS))
             self._commit()
+            synced += len(chunk)
+        return synced
 
     def reconcile(self) -> tuple[int, int, int]:
         """reconcileToMaster: per-row read, compare, and write in chunks of 100."""
@@ -218,11 +226,15 @@ def read_slice(feed: Path, rows: int) -> list[dict[str, Any]]:
         return [typed for typed in map(_typed, records) if typed is not None]
 
 
-def run_old_sync(sync: OldSync, feed: Path, rows: int) -> BaselineResult:
-    """Parse a slice of `feed`, sync it and reconcile it, timing each part."""
+def run_old_sync(sync: OldSync, feed: Path, rows: int, budget_seconds: float = float("inf")) -> BaselineResult:
+    """Parse a slice of `feed`, sync it and reconcile it, timing each part.
+
+    The slice is the first `rows` records, or fewer when syncing them would take
+    longer than `budget_seconds` (the per-row cost is what is reported)."""
     started = time.perf_counter()
     records = read_slice(feed, rows)
-    sync.sync(records)
+    count = sync.sync(records, deadline=started + budget_seconds)
+    records = records[:count]
     synced = time.perf_counter()
     inserted, updated, unchanged = sync.reconcile()
     finished = time.perf_counter()

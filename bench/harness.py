@@ -19,10 +19,9 @@ from pathlib import Path
 from typing import Any
 
 from bench.generate import FETCHED_AT, NEXT_FETCHED_AT, Changes, FeedTruth, write_feed, write_next_feed
-from ingestion.settings import PROJECT_DIR, Target
+from ingestion.settings import Target
 
 MARQUEE = str(Path(sys.executable).parent / "marquee")
-RUN_RESULTS = PROJECT_DIR / "target" / "run_results.json"
 COUNT_COLUMNS = ("inserted", "updated", "unchanged", "withdrawn", "rejected", "duplicates")
 
 
@@ -39,6 +38,7 @@ class Context:
     scaling_sizes: list[int]  # S3 sizes
     scaling_changes: Changes  # S3: the same changes at every size
     baseline_rows: int = 20_000
+    baseline_budget_seconds: float = 120.0  # the slice shrinks when syncing it would take longer
     feeds: dict[tuple[str, int, Changes | None], tuple[Path, FeedTruth]] = field(default_factory=dict)
     shared: dict[str, Any] = field(default_factory=dict)  # results scenarios pass on (S2 reuses S1)
     in_process: bool = False  # run the CLI in this process (the smoke test; no peak-memory figure)
@@ -86,7 +86,13 @@ class Warehouse:
         self.in_process = in_process
         self.name = f"marquee_bench_{uuid.uuid4().hex[:8]}"
         self.duckdb_path = scratch / f"{self.name}.duckdb"
-        self.overrides = {"MARQUEE_TARGET": target, "RUNTIME__LOG_LEVEL": "WARNING"}
+        # dbt's artifacts (run_results.json, partial parse) per warehouse: runs never read each other's
+        self.dbt_target_path = scratch / f"{self.name}-dbt"
+        self.overrides = {
+            "MARQUEE_TARGET": target,
+            "RUNTIME__LOG_LEVEL": "WARNING",
+            "DBT_TARGET_PATH": str(self.dbt_target_path),
+        }
         if target == "duckdb":
             self.overrides["MARQUEE_DUCKDB_PATH"] = str(self.duckdb_path)
         else:
@@ -181,6 +187,7 @@ class Warehouse:
                 admin.cursor().execute(f'create database "{self.name}"')
 
     def drop(self) -> None:
+        shutil.rmtree(self.dbt_target_path, ignore_errors=True)
         if self.target == "duckdb":
             for path in (self.duckdb_path, self.duckdb_path.with_suffix(".duckdb.wal")):
                 path.unlink(missing_ok=True)
@@ -211,9 +218,9 @@ def fresh_warehouse(target: str, scratch: Path, in_process: bool = False) -> Ite
         warehouse.drop()
 
 
-def dbt_timings() -> dict[str, float]:
-    """Seconds per node of the last dbt invocation (target/run_results.json), and its total ("elapsed")."""
-    data = json.loads(RUN_RESULTS.read_text())
+def dbt_timings(target_path: Path) -> dict[str, float]:
+    """Seconds per node of the last dbt invocation (its run_results.json), and its total ("elapsed")."""
+    data = json.loads((target_path / "run_results.json").read_text())
     timings = {result["unique_id"]: float(result["execution_time"]) for result in data["results"]}
     timings["elapsed"] = float(data.get("elapsed_time") or 0.0)
     return timings

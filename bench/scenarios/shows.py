@@ -60,6 +60,10 @@ class Run:
     def tests_s(self) -> float:
         return sum(v for k, v in self.timings.items() if k.startswith("test."))
 
+    def slowest(self, count: int = 4) -> str:
+        nodes = sorted(((v, k) for k, v in self.timings.items() if k != "elapsed"), reverse=True)[:count]
+        return ", ".join(f"{k.split('.')[-1]} {v:.1f} s" for v, k in nodes)
+
     def breakdown(self) -> str:
         return (
             f"ingest {self.ingest_s:.1f} s + build {self.build_s:.1f} s (dbt run {self.timings['elapsed']:.1f} s: "
@@ -85,7 +89,7 @@ class Measurement:
 def _marquee(wh: Warehouse, feed: Path, fetched_at: str, truth: FeedTruth, what: str) -> Run:
     ingest = wh.ingest(feed, fetched_at)
     build = wh.build()
-    timings = dbt_timings()
+    timings = dbt_timings(wh.dbt_target_path)
     counts = wh.last_reconcile()
     check_counts(what, counts, truth)
     return Run(
@@ -136,9 +140,11 @@ def measure(
             try:
                 sync = baseline.OldSync(conn, target)
                 sync.create_tables()
-                result.baseline_first = baseline.run_old_sync(sync, first_feed, ctx.baseline_rows)
-                if incremental:
-                    result.baseline_next = baseline.run_old_sync(sync, next_feed, ctx.baseline_rows)
+                result.baseline_first = baseline.run_old_sync(
+                    sync, first_feed, ctx.baseline_rows, ctx.baseline_budget_seconds
+                )
+                if incremental:  # the same slice of the next feed, against the first's
+                    result.baseline_next = baseline.run_old_sync(sync, next_feed, result.baseline_first.rows)
             finally:
                 conn.close()
     return result
@@ -189,7 +195,8 @@ class FullLoad:
             limit_s=lim.seconds,
             baseline_s=baseline_s,
             details=(
-                f"{run.breakdown()}; peak RSS {_mib(run.peak_rss)}; limit = parse {lim.parse_seconds:.1f} s + "
+                f"{run.breakdown()}; slowest dbt nodes: {run.slowest()}; peak RSS {_mib(run.peak_rss)}; "
+                f"limit = parse {lim.parse_seconds:.1f} s + "
                 f"load {lim.load_seconds:.1f} s; {_baseline_details(m.baseline_first, m.shows)}; "
                 f"feed {_mib(m.feed_bytes['first'])}, warehouse after S2 {_mib(m.warehouse_bytes)}"
             ),
@@ -228,6 +235,7 @@ class Incremental:
             baseline_s=baseline_s,
             details=(
                 f"{share:.0%} of S1; history (int_show_versions) {history:.2f} s; {run.breakdown()}; "
+                f"slowest dbt nodes: {run.slowest()}; "
                 f"reconcile log = truth: {counts}; limit = parse {lim.parse_seconds:.1f} s + "
                 f"load {lim.load_seconds:.1f} s + merge {lim.merge_seconds:.1f} s; "
                 f"{_baseline_details(m.baseline_next, m.shows)}"
@@ -278,6 +286,7 @@ class Scaling:
                     details=(
                         f"{ctx.scaling_changes.changed:,} changed / {ctx.scaling_changes.new:,} new / "
                         f"{ctx.scaling_changes.withdrawn:,} withdrawn; history {history:.2f} s; {run.breakdown()}; "
+                        f"slowest dbt nodes: {run.slowest(3)}; "
                         "baseline: S2's measured per-row cost x size (the old sync is per row by construction)"
                     ),
                 )
