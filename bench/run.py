@@ -103,8 +103,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scenarios", default="S1,S2,S3,S4", help="comma-separated scenario names")
     parser.add_argument("--baseline-rows", type=int, default=20_000, help="size of the baseline's slice")
     parser.add_argument(
-        "--baseline-budget", type=float, default=120.0,
-        help="seconds the baseline may spend syncing its slice before it stops at a chunk boundary (default 120)",
+        "--baseline-budget", type=float,
+        help="seconds the baseline may spend syncing its slice before it stops at a chunk boundary "
+        "(default 30; 120 with --full)",
     )
     parser.add_argument("--scratch", help="directory for the feeds and DuckDB files (default: the system temp)")
     parser.add_argument("--results", type=Path, default=RESULTS_DIR, help="where to write the results file")
@@ -117,6 +118,8 @@ def main(argv: list[str] | None = None) -> int:
     scaling_changes = Changes.percent(1_000_000 if args.full else 100_000)
     if scaling_changes.changed + scaling_changes.withdrawn > min(scaling):
         scaling_changes = Changes.percent(min(scaling))
+    if args.baseline_budget is None:
+        args.baseline_budget = 120.0 if args.full else 30.0
     targets = ["duckdb", "postgres"] if args.target == "all" else [args.target]
     if "postgres" in targets and (reason := pg_available()):
         print(f"bench: PostgreSQL is not reachable ({reason}); running DuckDB only", file=sys.stderr)
