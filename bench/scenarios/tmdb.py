@@ -14,7 +14,7 @@ fake server; the runner needs no change.
 
 from __future__ import annotations
 
-import importlib.util
+import importlib
 
 from bench.harness import Context
 from bench.scenarios import Row
@@ -32,11 +32,9 @@ class TmdbEnrichment:
 
     def available(self) -> str | None:
         try:
-            found = importlib.util.find_spec("ingestion.tmdb") is not None
-        except (ImportError, ValueError):
-            found = False
-        if not found:
-            return "not available yet: `ingestion.tmdb` (issue 3) is not importable"
+            importlib.import_module("ingestion.tmdb")
+        except Exception as exc:  # noqa: BLE001 - any failure to import means "not yet"
+            return f"not available yet: `ingestion.tmdb` (issue 3) is not importable ({type(exc).__name__})"
         return None
 
     def run(self, ctx: Context, target: str) -> list[Row]:
