@@ -11,7 +11,7 @@ TARGET ?= duckdb
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export RUNTIME__DLTHUB_TELEMETRY := false
 
-.PHONY: help install run build test test-duckdb lint docs status freshness sample clean lock
+.PHONY: help install run build test test-duckdb lint docs status freshness sample clean lock bench
 
 help: ## list every target
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-14s %s\n", $$1, $$2}'
@@ -48,6 +48,9 @@ status: $(STAMP) ## last loads, reconcile counts, freshness and published versio
 
 freshness: $(STAMP) ## dbt source freshness of every source on TARGET
 	$(BIN)/marquee freshness --target $(TARGET)
+
+bench: $(STAMP) ## benchmarks vs the old sync and the limit (reduced; FULL=1: 1M/3M shows; BENCH_TARGET=duckdb|postgres|all)
+	$(BIN)/python -m bench.run --target $(or $(BENCH_TARGET),all) $(if $(FULL),--full)
 
 sample: $(STAMP) ## regenerate the bundled sample feeds and app export (deterministic)
 	$(BIN)/python scripts/make_sample_shows.py

@@ -24,6 +24,7 @@
         unique_key='version_id',
         incremental_strategy='audited_delete_insert',
         on_schema_change='fail',
+        post_hook="{{ analyze_relation(this) }}",
         full_refresh=false,
         audits={
             'version ids are unique': "select version_id from __staged__

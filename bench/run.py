@@ -1,0 +1,193 @@
+"""Run the benchmark scenarios and print one markdown table row per scenario.
+
+    python -m bench.run [--target duckdb|postgres|all] [--full] [--scenarios S1,S2,S3,S4]
+
+Default sizes are reduced (a few minutes): S1/S2 at 100,000 shows, S3 at
+20k/100k/300k with 1,000 changed / 500 new / 500 withdrawn. `--full` runs the
+issue's sizes: 1,000,000 shows, S3 at 100k/1M/3M with 10,000 / 5,000 / 5,000.
+The table is also written to bench/results/<date>-<target>.md with the
+machine, the versions and the sizes. A wrong reconcile count fails the run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import sys
+import time
+import traceback
+from datetime import datetime, timezone
+from pathlib import Path
+
+from bench.generate import Changes
+from bench.harness import BenchError, Context, pg_available, remove_scratch, scratch_dir
+from bench.scenarios import Row, registry
+
+RESULTS_DIR = Path(__file__).resolve().parent / "results"
+
+HEADER = (
+    "| Scenario | Target | Size | Marquee (s) | Limit (s) | Baseline (s, extrapolated) | Marquee / limit "
+    "| Baseline / Marquee | Targets | Details |\n"
+    "|---|---|---|---:|---:|---:|---:|---:|---|---|"
+)
+
+
+def _number(value: float | None, digits: int = 1, suffix: str = "") -> str:
+    return "" if value is None else f"{value:,.{digits}f}{suffix}"
+
+
+def _checks(row: Row) -> str:
+    marks = {True: "met", False: "**MISSED**", None: "n/a"}
+    return "; ".join(f"{label}: {marks[met]}" for label, met in row.checks)
+
+
+def format_row(row: Row) -> str:
+    cells = [
+        row.scenario,
+        row.target,
+        row.size,
+        _number(row.marquee_s),
+        _number(row.limit_s),
+        _number(row.baseline_s, 0),
+        _number(row.over_limit, 2, "x"),
+        _number(row.baseline_speedup, 0, "x"),
+        _checks(row),
+        " ".join(row.details.replace("|", "/").split()),
+    ]
+    return "| " + " | ".join(cells) + " |"
+
+
+def machine_info(targets: list[str]) -> list[str]:
+    import dbt.version
+    import dlt
+    import duckdb
+    import ijson
+    import psycopg2
+    import pyarrow
+
+    cpu = next(
+        (line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+         if line.startswith("model name")),
+        platform.processor() or "unknown",
+    )
+    meminfo = {
+        line.split(":")[0]: int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines()
+    }
+    lines = [
+        f"- Machine: {os.cpu_count()} cores ({cpu}), {meminfo['MemTotal'] / 1024**2:.1f} GiB RAM, "
+        f"load average at start {os.getloadavg()[0]:.2f}; {platform.platform()}",
+        f"- Versions: Python {platform.python_version()}, dbt-core {dbt.version.__version__}, dlt {dlt.__version__}, "
+        f"duckdb {duckdb.__version__}, psycopg2 {psycopg2.__version__.split()[0]}, pyarrow {pyarrow.__version__}, "
+        f"ijson {ijson.__version__} ({ijson.backend})",
+    ]
+    if "postgres" in targets:
+        from bench.harness import admin_connection
+
+        with admin_connection() as conn:
+            cur = conn.cursor()
+            cur.execute("show server_version")
+            version = cur.fetchone()[0]
+            cur.execute("show shared_buffers")
+            buffers = cur.fetchone()[0]
+        lines.append(f"- PostgreSQL server {version} (shared_buffers {buffers}) on the same machine")
+    return lines
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--target", choices=("duckdb", "postgres", "all"), default="all")
+    parser.add_argument("--full", action="store_true", help="the issue's sizes (1M shows; S3 at 100k/1M/3M)")
+    parser.add_argument("--shows", type=int, help="S1/S2 size (overrides the default)")
+    parser.add_argument("--scaling", help="S3 sizes, comma-separated (overrides the default)")
+    parser.add_argument("--scenarios", default="S1,S2,S3,S4", help="comma-separated scenario names")
+    parser.add_argument("--baseline-rows", type=int, default=20_000, help="size of the baseline's slice")
+    parser.add_argument(
+        "--baseline-budget", type=float,
+        help="seconds the baseline may spend syncing its slice before it stops at a chunk boundary "
+        "(default 30; 120 with --full)",
+    )
+    parser.add_argument("--scratch", help="directory for the feeds and DuckDB files (default: the system temp)")
+    parser.add_argument("--results", type=Path, default=RESULTS_DIR, help="where to write the results file")
+    args = parser.parse_args(argv)
+
+    shows = args.shows or (1_000_000 if args.full else 100_000)
+    scaling = [int(s) for s in args.scaling.split(",")] if args.scaling else (
+        [100_000, 1_000_000, 3_000_000] if args.full else [20_000, 100_000, 300_000]
+    )
+    scaling_changes = Changes.percent(1_000_000 if args.full else 100_000)
+    if scaling_changes.changed + scaling_changes.withdrawn > min(scaling):
+        scaling_changes = Changes.percent(min(scaling))
+    if args.baseline_budget is None:
+        args.baseline_budget = 120.0 if args.full else 30.0
+    targets = ["duckdb", "postgres"] if args.target == "all" else [args.target]
+    if "postgres" in targets and (reason := pg_available()):
+        print(f"bench: PostgreSQL is not reachable ({reason}); running DuckDB only", file=sys.stderr)
+        targets = [t for t in targets if t != "postgres"]
+
+    scenarios = registry()
+    chosen = [name.strip().upper() for name in args.scenarios.split(",") if name.strip()]
+    unknown = [name for name in chosen if name not in scenarios]
+    if unknown:
+        parser.error(f"unknown scenario(s) {', '.join(unknown)}; known: {', '.join(scenarios)}")
+
+    started = datetime.now(timezone.utc)
+    info = machine_info(targets)
+    info.append(
+        f"- Sizes: S1/S2 {shows:,} shows (next-day feed: {Changes.percent(shows)}); "
+        f"S3 {', '.join(f'{s:,}' for s in scaling)} shows with {scaling_changes}; "
+        f"baseline slice {args.baseline_rows:,} rows (or what it syncs in {args.baseline_budget:.0f} s); started {started:%Y-%m-%d %H:%M} UTC"
+    )
+    print("\n".join(info), flush=True)
+    print(HEADER, flush=True)
+
+    scratch = scratch_dir(args.scratch)
+    ctx = Context(
+        scratch=scratch,
+        shows=shows,
+        scaling_sizes=scaling,
+        scaling_changes=scaling_changes,
+        baseline_rows=args.baseline_rows,
+        baseline_budget_seconds=args.baseline_budget,
+    )
+    lines: list[str] = []
+    failed = False
+    try:
+        for name in chosen:
+            scenario = scenarios[name]
+            reason = scenario.available()
+            runs_on = targets if scenario.targets != ("-",) else ["-"]
+            for target in runs_on:
+                if reason:
+                    rows = [Row(scenario=name, target=target, size="-", details=reason)]
+                else:
+                    t0 = time.perf_counter()
+                    try:
+                        rows = scenario.run(ctx, target)
+                    except BenchError as exc:
+                        failed = True
+                        print(f"bench: {name} on {target} FAILED: {exc}", file=sys.stderr)
+                        rows = [Row(scenario=name, target=target, size="-", details=f"FAILED: {exc}")]
+                    except Exception as exc:  # noqa: BLE001 - report and go on with the other scenarios
+                        failed = True
+                        traceback.print_exc()
+                        rows = [Row(scenario=name, target=target, size="-", details=f"ERROR: {exc}")]
+                    ctx.log(f"{name} on {target} took {time.perf_counter() - t0:.0f} s")
+                for row in rows:
+                    line = format_row(row)
+                    lines.append(line)
+                    print(line, flush=True)
+    finally:
+        remove_scratch(scratch)
+
+    args.results.mkdir(parents=True, exist_ok=True)
+    label = args.target if args.target != "all" else "+".join(targets)
+    path = args.results / f"{started:%Y-%m-%d}-{label}{'-full' if args.full else ''}.md"
+    title = f"# Marquee benchmarks, {started:%Y-%m-%d %H:%M} UTC, {label}{' (FULL)' if args.full else ''}"
+    path.write_text("\n".join([title, "", *info, "", HEADER, *lines, ""]))
+    print(f"\nResults written to {path}", file=sys.stderr)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
