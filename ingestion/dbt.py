@@ -33,8 +33,15 @@ class DbtOutcome:
     failures: list[str] = field(default_factory=list)
 
 
+def target_dir() -> Path:
+    """Where dbt writes its artifacts (manifest, run results, catalog): dbt's own
+    DBT_TARGET_PATH when set (relative to the project), else target/."""
+    path = Path(os.environ.get("DBT_TARGET_PATH", "target"))
+    return path if path.is_absolute() else PROJECT_DIR / path
+
+
 def profiles_dir() -> Path:
-    directory = PROJECT_DIR / "target" / "profiles"
+    directory = target_dir() / "profiles"
     directory.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(PROFILE_TEMPLATE, directory / "profiles.yml")
     return directory

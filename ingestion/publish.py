@@ -24,7 +24,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from ingestion.errors import MarqueeError
-from ingestion.settings import PROJECT_DIR, Target
+from ingestion.settings import Target
 from ingestion.warehouse import connect, statement_cursor
 
 log = logging.getLogger(__name__)
@@ -61,7 +61,9 @@ def published_relations(manifest_path: str | None = None) -> dict[str, tuple[str
 
     Snapshots are stateful (schema `snapshots`, never versioned); analysts read them through marts too.
     """
-    path = manifest_path or str(PROJECT_DIR / "target" / "manifest.json")
+    from ingestion.dbt import target_dir
+
+    path = manifest_path or str(target_dir() / "manifest.json")
     with open(path) as handle:
         manifest = json.load(handle)
     relations = {}

@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from ingestion.errors import MarqueeError
-from ingestion.settings import PROJECT_DIR, Target, raw_tables
+from ingestion.settings import Target, raw_tables
 from ingestion.warehouse import connect
 
 
@@ -109,14 +109,14 @@ def print_status(target: Target) -> None:
 
 def print_freshness(target: Target, fail: bool = True) -> None:
     """Run `dbt source freshness` and print one line per source table."""
-    from ingestion.dbt import run_dbt
+    from ingestion.dbt import run_dbt, target_dir
 
     error: MarqueeError | None = None
     try:
         run_dbt(["source", "freshness"], target, quiet=True)
     except MarqueeError as exc:
         error = exc
-    path = PROJECT_DIR / "target" / "sources.json"
+    path = target_dir() / "sources.json"
     if not path.exists():
         if error:
             raise error

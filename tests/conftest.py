@@ -21,10 +21,16 @@ from typing import Any
 
 import pytest
 
-from ingestion.settings import Target
+from ingestion.settings import PROJECT_DIR, Target
 from ingestion.warehouse import query
 
 FIXTURES = Path(__file__).parent / "fixtures"
+
+# Each pytest process (each xdist worker) gets its own dbt artifacts and log, so
+# parallel builds never read one another's manifest or run results.
+_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
+os.environ["DBT_TARGET_PATH"] = str(PROJECT_DIR / "target" / f"pytest-{_WORKER}")
+os.environ["DBT_LOG_PATH"] = str(PROJECT_DIR / "logs" / f"pytest-{_WORKER}")
 
 
 def _pg_params() -> dict[str, Any]:

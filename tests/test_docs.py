@@ -5,15 +5,15 @@ from __future__ import annotations
 
 import json
 
-from ingestion.settings import PROJECT_DIR
+from ingestion.dbt import target_dir
 from tests.conftest import Warehouse
 
 
 def test_docs_describe_everything_the_marts_expose(duckdb_warehouse: Warehouse) -> None:
     # the manifest does not depend on the engine: once, on DuckDB
     assert duckdb_warehouse.marquee("run").code == 0
-    manifest = json.loads((PROJECT_DIR / "target" / "manifest.json").read_text())
-    catalog = json.loads((PROJECT_DIR / "target" / "catalog.json").read_text())
+    manifest = json.loads((target_dir() / "manifest.json").read_text())
+    catalog = json.loads((target_dir() / "catalog.json").read_text())
 
     nodes = {uid: node for uid, node in manifest["nodes"].items() if node["package_name"] == "marquee"}
     undocumented = [

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from ingestion.dbt import target_dir
 from ingestion.settings import PROJECT_DIR
 from tests.conftest import Warehouse
 
@@ -38,4 +39,4 @@ def test_marquee_run_on_the_sample(warehouse: Warehouse) -> None:
         (3, 71, 0),
         (5, 103, 1),
     ]
-    assert (PROJECT_DIR / "target" / "catalog.json").exists()
+    assert (target_dir() / "catalog.json").exists()
