@@ -42,41 +42,10 @@ from pathlib import Path
 
 SEED = 20261201
 
-# (movie id, title, rating, minutes, genre): real films, real certificates and running times.
-FILMS: list[tuple[str, str, str, int, str]] = [
-    ("HO00004101", "Dune: Part Two", "PG-13", 166, "Sci-Fi"),
-    ("HO00004102", "Oppenheimer", "R", 180, "Drama"),
-    ("HO00004103", "Barbie", "PG-13", 114, "Comedy"),
-    ("HO00004104", "Spider-Man: Across the Spider-Verse", "PG", 140, "Animation"),
-    ("HO00004105", "Poor Things", "R", 141, "Comedy"),
-    ("HO00004106", "Anatomie d'une chute", "R", 151, "Thriller"),
-    ("HO00004107", "Le Fabuleux Destin d'Amélie Poulain", "R", 122, "Romance"),
-    ("HO00004108", "千と千尋の神隠し (Spirited Away)", "PG", 125, "Animation"),
-    ("HO00004109", "Ocean's Eleven", "PG-13", 116, "Crime"),
-    ("HO00004110", "The Grand Budapest Hotel", "R", 99, "Comedy"),
-    ("HO00004111", "Everything Everywhere All at Once", "R", 139, "Sci-Fi"),
-    ("HO00004112", "기생충 (Parasite)", "R", 132, "Thriller"),
-    ("HO00004113", "Inside Out 2", "PG", 96, "Animation"),
-    ("HO00004114", "Wicked", "PG", 160, "Musical"),
-    ("HO00004115", "Gladiator II", "R", 148, "Action"),
-    ("HO00004116", "Moana 2", "PG", 100, "Animation"),
-    ("HO00004117", "Conclave", "PG", 120, "Thriller"),
-    ("HO00004118", "The Brutalist", "R", 215, "Drama"),
-    ("HO00004119", "Past Lives", "PG-13", 105, "Romance"),
-    ("HO00004120", "Top Gun: Maverick", "PG-13", 131, "Action"),
-    ("HO00004121", '"Weird": The Al Yankovic Story', "PG-13", 108, "Comedy"),
-    ("HO00004122", "Léon: The Professional", "R", 110, "Crime"),
-    ("HO00004123", "Paddington 2", "PG", 103, "Family"),
-    ("HO00004124", "Inception", "PG-13", 148, "Sci-Fi"),
-    ("HO00004125", "Mad Max: Fury Road", "R", 120, "Action"),
-    ("HO00004126", "La La Land", "PG-13", 128, "Musical"),
-    ("HO00004127", "The Zone of Interest", "PG-13", 105, "Drama"),
-    ("HO00004128", "Perfect Days", "PG", 124, "Drama"),
-    ("HO00004129", "Godzilla Minus One", "PG-13", 125, "Action"),
-    ("HO00004130", "Wallace & Gromit: Vengeance Most Fowl", "PG", 79, "Animation"),
-    ("HO00004131", "Die Hard", "R", 132, "Action"),
-    ("HO00004132", "Amores perros", "R", 154, "Drama"),
-]
+# (movie id, title, rating, minutes, genre): real films, real certificates and running times,
+# the catalogue the sample feeds use too.
+CATALOGUE = Path(__file__).resolve().parent.parent / "data" / "sample" / "films.json"
+FILMS: list[tuple[str, str, str, int, str]] = [tuple(film) for film in json.loads(CATALOGUE.read_text())]
 FORMATS = ["2D", "2D", "2D", "3D", "IMAX", "4DX", "Dolby Atmos"]
 ACTIVE_SPELLINGS: list[object] = ["1", "1", "1", "true", "Y", "yes", 1, True, "TRUE", "t"]
 INACTIVE_SPELLINGS: list[object] = ["0", "false", "N", "no", 0, False, "F"]
