@@ -35,22 +35,14 @@ validated as (
         *,
         case
             when invalid_record is not null then 'record is not a JSON object'
-            else nullif(
-                    concat_ws(
-                        '; ',
-                        case when movie_id is null then 'movie_id is missing' end,
-                        case
-                            when nullif(trim(cinema_id_text), '') is null then 'cinema_id is missing'
-                            when cinema_id is null then 'cinema_id is not an integer'
-                        end,
-                        case when screen_name is null then 'screen_name is missing' end,
-                        case
-                            when nullif(trim(show_time_text), '') is null then 'show_time is missing'
-                            when show_time is null then 'show_time is not an ISO 8601 timestamp'
-                        end
-                    ),
-                    ''
-                )
+            else {{ combine_reject_reasons([
+                "case when movie_id is null then 'movie_id is missing' end",
+                "case when nullif(trim(cinema_id_text), '') is null then 'cinema_id is missing'
+                    when cinema_id is null then 'cinema_id is not an integer' end",
+                "case when screen_name is null then 'screen_name is missing' end",
+                "case when nullif(trim(show_time_text), '') is null then 'show_time is missing'
+                    when show_time is null then 'show_time is not an ISO 8601 timestamp' end",
+            ]) }}
         end as reject_reason
     from records
 ),
