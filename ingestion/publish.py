@@ -25,7 +25,7 @@ from typing import Any
 
 from ingestion.errors import MarqueeError
 from ingestion.settings import Target
-from ingestion.warehouse import connect, statement_cursor
+from ingestion.warehouse import connect, placeholder, statement_cursor
 
 log = logging.getLogger(__name__)
 
@@ -113,7 +113,7 @@ def publish(target: Target, version: str, invocation_id: str | None) -> Publishe
             cur.execute(f"drop view if exists {PUBLISHED_SCHEMA}.{_q(name)}")
         if target.name == "postgres":
             _grant_analyst(cur)
-        marker = "?" if target.name == "duckdb" else "%s"
+        marker = placeholder(target)
         cur.execute(
             f"insert into {OPS_SCHEMA}.publications values ({marker}, {marker}, {marker}, {marker})",
             (version, datetime.now(timezone.utc).replace(tzinfo=None), invocation_id, len(relations)),
@@ -177,9 +177,7 @@ def _grant_analyst(cur: Any) -> None:
 
 def _drop_old_versions(conn: Any, cur: Any, target: Target, keep: str) -> None:
     cur.execute(
-        "select schema_name from information_schema.schemata where schema_name like %s"
-        if target.name == "postgres"
-        else "select schema_name from information_schema.schemata where schema_name like ?",
+        f"select schema_name from information_schema.schemata where schema_name like {placeholder(target)}",
         (VERSION_SCHEMA_PREFIX + "%",),
     )
     for (schema,) in cur.fetchall():

@@ -13,7 +13,7 @@ from typing import Any
 
 from ingestion.errors import MarqueeError
 from ingestion.settings import Target, raw_tables
-from ingestion.warehouse import connect
+from ingestion.warehouse import connect, placeholder
 
 
 def _rows(conn: Any, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
@@ -48,7 +48,7 @@ def _refresh_cutoff() -> datetime:
 
 
 def print_status(target: Target) -> None:
-    marker = "?" if target.name == "duckdb" else "%s"
+    marker = placeholder(target)
     with connect(target) as conn:
         cur = conn
         print(f"Warehouse: {target.describe()}")

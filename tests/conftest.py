@@ -24,8 +24,6 @@ import pytest
 from ingestion.settings import PROJECT_DIR, Target
 from ingestion.warehouse import query
 
-FIXTURES = Path(__file__).parent / "fixtures"
-
 # Each pytest process (each xdist worker) gets its own dbt artifacts and log, so
 # parallel builds never read one another's manifest or run results.
 _WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
