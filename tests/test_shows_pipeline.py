@@ -195,8 +195,10 @@ def test_rebuilding_and_relanding_change_nothing(warehouse: Warehouse, tmp_path:
     assert "No new show loads to reconcile." in build(warehouse)
     assert len(log_rows(warehouse)) == 1
 
+    # the same feed landed twice more: both loads reconciled, every show unchanged in each
     land(warehouse, tmp_path, "b.json", FEED_B, B_AT)
-    assert "0 inserted, 0 updated, 4 unchanged, 0 withdrawn" in build(warehouse)
+    land(warehouse, tmp_path, "b.json", FEED_B, B_AT)
+    assert "Reconciled 2 loads (8 records): 0 inserted, 0 updated, 8 unchanged, 0 withdrawn" in build(warehouse)
     assert warehouse.sql(f"select {MASTER_COLUMNS} from marts.master_shows order by movie_id") == before
     assert warehouse.scalar("select count(*) from marts.show_history") == versions
 

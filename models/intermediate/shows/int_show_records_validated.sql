@@ -17,7 +17,7 @@
                 where record_status not in ('accepted', 'duplicate', 'rejected')
                 or (record_status = 'rejected') <> (reject_reason is not null)",
         },
-        indexes=[{'columns': ['load_id']}],
+        indexes=warehouse_indexes([{'columns': ['load_id']}]),
     )
 }}
 
@@ -55,14 +55,41 @@ keyed as (
     from validated
 ),
 
-ranked as (
+-- keys listed more than once in a feed: rare, so only their records are ranked
+-- (a window over every record would sort the whole feed)
+repeated_keys as (
     select
-        *,
+        load_id,
+        show_id
+    from keyed
+    group by load_id, show_id
+    having count(*) > 1
+),
+
+repeated_records as (
+    select
+        keyed.load_id,
+        keyed.record_index,
         row_number() over (
-            partition by load_id, show_id
-            order by record_index desc
+            partition by keyed.load_id, keyed.show_id
+            order by keyed.record_index desc
         ) as key_recency_in_load
     from keyed
+    inner join repeated_keys
+        on
+            keyed.load_id = repeated_keys.load_id
+            and keyed.show_id = repeated_keys.show_id
+),
+
+ranked as (
+    select
+        keyed.*,
+        coalesce(repeated_records.key_recency_in_load, 1) as key_recency_in_load
+    from keyed
+    left join repeated_records
+        on
+            keyed.load_id = repeated_records.load_id
+            and keyed.record_index = repeated_records.record_index
 ),
 
 final as (

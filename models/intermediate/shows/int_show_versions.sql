@@ -16,6 +16,15 @@
     changes become versions; unchanged rows are never rewritten. The result is
     the same as reconciling after every load.
 
+    Its cost follows the changes, not the table: most keys are listed in every
+    pending load with one set of attributes, and their outcome needs no event
+    sequence. Such a key is `settled` when its current version (not withdrawn)
+    has those attributes (unchanged in every load: no version, only counted),
+    or `fresh` when it has no version yet (inserted by the first pending load,
+    unchanged in the others: one version). Only the other keys (changed, new
+    with changes, missing from a load, reinstated) go through the events and
+    their windows.
+
     Stateful: never rebuilt from nothing (full_refresh is off).
 -#}
 {{
@@ -46,11 +55,11 @@
                     or screen_name is null or show_time is null
                     or change_type not in ('inserted', 'updated', 'reinstated', 'withdrawn'))",
         },
-        indexes=[
+        indexes=warehouse_indexes([
             {'columns': ['version_id'], 'unique': True},
             {'columns': ['show_id']},
             {'columns': ['load_id']},
-        ],
+        ]),
     )
 }}
 
@@ -75,6 +84,16 @@ pending_loads as (
         where load_id > (select coalesce(max(load_id), '') from {{ this }})
     {% endif %}
     group by load_id
+),
+
+-- how many loads are pending, the first of them, and the earliest fetch time of the pending feeds
+-- (a key listed in every pending feed was first seen at that time)
+pending_span as (
+    select
+        count(*) as loads_count,
+        min(load_id) as first_load_id,
+        min(fetched_at) as first_fetched_at
+    from pending_loads
 ),
 
 -- the winning record of each key in each pending load
@@ -124,16 +143,65 @@ prior_versions as (
     {% endif %}
 ),
 
+-- per key: in how many pending loads it is listed, with how many attribute sets
+listings as (
+    select
+        show_id,
+        count(*) as loads_listed,
+        min(attributes_hash) as attributes_hash,
+        max(attributes_hash) as last_attributes_hash
+    from arrivals
+    group by show_id
+),
+
+key_paths as (
+    select
+        listings.show_id,
+        case
+            when
+                listings.loads_listed < pending_span.loads_count
+                or listings.attributes_hash <> listings.last_attributes_hash
+                then 'eventful'
+            when prior_versions.show_id is null then 'fresh'
+            when
+                prior_versions.withdrawn_at is null
+                and prior_versions.attributes_hash = listings.attributes_hash
+                then 'settled'
+            else 'eventful'
+        end as key_path
+    from listings
+    cross join pending_span
+    left join prior_versions on listings.show_id = prior_versions.show_id
+),
+
+path_counts as (
+    select
+        cast(coalesce(sum(case when key_path = 'settled' then 1 else 0 end), 0) as bigint) as settled_count,
+        cast(coalesce(sum(case when key_path = 'fresh' then 1 else 0 end), 0) as bigint) as fresh_count
+    from key_paths
+),
+
+-- the arrivals of the keys that need their sequence of events
+eventful_arrivals as (
+    select arrivals.*
+    from arrivals
+    inner join key_paths
+        on
+            arrivals.show_id = key_paths.show_id
+            and key_paths.key_path = 'eventful'
+),
+
 -- keys known before each load: from the prior state, or from the first
--- pending load they arrived in
+-- pending load they arrived in (fresh keys are listed in every load, so
+-- they are never absent and need no entry)
 first_arrivals as (
     select
-        arrivals.show_id,
-        min(arrivals.load_id) as first_load_id
-    from arrivals
-    left join prior_versions on arrivals.show_id = prior_versions.show_id
+        eventful_arrivals.show_id,
+        min(eventful_arrivals.load_id) as first_load_id
+    from eventful_arrivals
+    left join prior_versions on eventful_arrivals.show_id = prior_versions.show_id
     where prior_versions.show_id is null
-    group by arrivals.show_id
+    group by eventful_arrivals.show_id
 ),
 
 known_shows as (
@@ -145,15 +213,15 @@ known_shows as (
     from prior_versions
     union all
     select
-        arrivals.show_id,
-        arrivals.cinema_id,
-        arrivals.show_time,
-        arrivals.load_id as known_since_load_id
-    from arrivals
+        eventful_arrivals.show_id,
+        eventful_arrivals.cinema_id,
+        eventful_arrivals.show_time,
+        eventful_arrivals.load_id as known_since_load_id
+    from eventful_arrivals
     inner join first_arrivals
         on
-            arrivals.show_id = first_arrivals.show_id
-            and arrivals.load_id = first_arrivals.first_load_id
+            eventful_arrivals.show_id = first_arrivals.show_id
+            and eventful_arrivals.load_id = first_arrivals.first_load_id
 ),
 
 load_cinemas as (
@@ -194,7 +262,7 @@ events as (
             {{ column }},
         {%- endfor %}
         attributes_hash
-    from arrivals
+    from eventful_arrivals
     union all
     select
         show_id,
@@ -225,7 +293,7 @@ arrival_keys as (
     select distinct
         show_id,
         {{ key_columns | join(', ') }}
-    from arrivals
+    from eventful_arrivals
 ),
 
 classified as (
@@ -298,6 +366,29 @@ new_versions as (
     from changes
 ),
 
+-- one version per fresh key, opened by the first pending load
+fresh_versions as (
+    select
+        {{ surrogate_key(['arrivals.show_id', 'arrivals.load_id']) }} as version_id,
+        'show' as record_type,
+        arrivals.show_id,
+        {%- for column in key_columns + attributes + ['attributes_hash'] %}
+            arrivals.{{ column }},
+        {%- endfor %}
+        'inserted' as change_type,
+        pending_span.first_fetched_at as first_seen_at,
+        cast(null as timestamp) as withdrawn_at,
+        arrivals.fetched_at as valid_from,
+        cast(null as timestamp) as valid_to,
+        arrivals.load_id
+    from arrivals
+    inner join pending_span on arrivals.load_id = pending_span.first_load_id
+    inner join key_paths
+        on
+            arrivals.show_id = key_paths.show_id
+            and key_paths.key_path = 'fresh'
+),
+
 closed_versions as (
     select
         prior_versions.version_id,
@@ -337,18 +428,27 @@ load_summaries as (
         pending_loads.load_id,
         pending_loads.fetched_at,
         pending_loads.records_count,
-        coalesce(load_counts.inserted_count, 0) as inserted_count,
+        coalesce(load_counts.inserted_count, 0)
+        + case when pending_loads.load_id = pending_span.first_load_id then path_counts.fresh_count else 0 end
+            as inserted_count,
         coalesce(load_counts.updated_count, 0) as updated_count,
-        coalesce(load_counts.unchanged_count, 0) as unchanged_count,
+        coalesce(load_counts.unchanged_count, 0)
+        + path_counts.settled_count
+        + case when pending_loads.load_id = pending_span.first_load_id then 0 else path_counts.fresh_count end
+            as unchanged_count,
         coalesce(load_counts.withdrawn_count, 0) as withdrawn_count,
         pending_loads.rejected_count,
         pending_loads.duplicates_count
     from pending_loads
+    cross join path_counts
+    cross join pending_span
     left join load_counts on pending_loads.load_id = load_counts.load_id
 ),
 
 show_rows as (
     select * from new_versions
+    union all
+    select * from fresh_versions
     union all
     select * from closed_versions
 ),

@@ -29,11 +29,11 @@
                     and staged.screen_name = target.screen_name and staged.show_time = target.show_time
                 where staged.show_id <> target.show_id",
         },
-        indexes=[
+        indexes=warehouse_indexes([
             {'columns': ['show_id'], 'unique': True},
             {'columns': ['movie_id', 'cinema_id', 'screen_name', 'show_time'], 'unique': True},
             {'columns': ['last_load_id']},
-        ],
+        ]),
     )
 }}
 
