@@ -15,7 +15,7 @@ import pytest
 from ingestion.tmdb.client import Credentials, TmdbAuthError, TmdbClient, parse_retry_after
 from ingestion.tmdb.fetch import Batch, FetchSummary, WorkItem, fetch_all
 from ingestion.tmdb.matching import choose_match, normalise_title, query_variants
-from tests.fake_tmdb import FakeTmdb
+from ingestion.tmdb.fake_server import FakeTmdb
 
 TOKEN = "test-token-0123456789"
 MAX_ATTEMPTS = 4

@@ -9,8 +9,8 @@ live in data/sample/tmdb (see its README):
     search_movie.json                {query (case-folded): [id or summary, ...]}
 
 `/find/<imdb id>` is answered from the external ids of the recorded details.
-The tests reuse `RecordedTmdb` (the responses) behind their own fault-injecting
-server.
+The fake TMDB of the tests and the benchmark (fake_server.py) reuses
+`RecordedTmdb` (the responses) behind its own fault-injecting server.
 """
 
 from __future__ import annotations
