@@ -11,10 +11,11 @@ import email.utils
 import time
 from collections import Counter
 
+import httpx
 import pytest
 
 from ingestion.tmdb.client import Credentials, RateLimiter, TmdbAuthError, TmdbClient, parse_retry_after
-from ingestion.tmdb.fake_server import FakeTmdb
+from ingestion.tmdb.fake_server import SYNTHETIC_ID_BASE, FakeTmdb, request_key, synthetic_details
 from ingestion.tmdb.fetch import Batch, FetchSummary, WorkItem, fetch_all
 from ingestion.tmdb.matching import choose_match, normalise_title, query_variants
 
@@ -244,6 +245,24 @@ def test_rate_limiter_restarts_its_schedule_after_a_pause() -> None:
     asyncio.run(go())
     gaps = [round(b - a, 6) for a, b in zip(starts, starts[1:])]
     assert gaps == [0.02625, 0.02625, 1.0, 0.02625, 0.02625]
+
+
+def test_fake_server_enforces_its_rate_limit_and_injects_seeded_faults() -> None:
+    # 25 requests at once to a server allowing 20 in any second: the last 5 are refused
+    with FakeTmdb(token=TOKEN, rate_limit=20) as tmdb, httpx.Client(headers={"Authorization": f"Bearer {TOKEN}"}) as http:
+        answers = [http.get(f"{tmdb.base_url}/movie/{SYNTHETIC_ID_BASE + n}") for n in range(25)]
+    assert [a.status_code for a in answers] == [200] * 20 + [429] * 5
+    assert {a.headers.get("Retry-After") for a in answers[20:]} == {"1"}
+    assert tmdb.answered("rate limit") == 5 and tmdb.answered("ok") == 20
+    assert answers[7].json() == synthetic_details("movie", SYNTHETIC_ID_BASE + 7)
+
+    # injected faults: decided by the seed and the request alone, ~10% of requests
+    faulty, same_seed, other_seed = (FakeTmdb(fault_share=0.1, fault_seed=seed) for seed in (6, 6, 7))
+    keys = [request_key(f"/3/movie/{SYNTHETIC_ID_BASE + n}", {"language": "en-US"}) for n in range(2_000)]
+    faults = [faulty.fault_for(key, 1) for key in keys]
+    assert faults == [same_seed.fault_for(key, 1) for key in keys]
+    assert faults != [other_seed.fault_for(key, 1) for key in keys]
+    assert Counter(faults) == {None: 1_798, "429": 68, "500": 66, "503": 68}
 
 
 def test_title_matching_prefers_exact_titles_and_the_closest_year() -> None:
