@@ -42,6 +42,7 @@ class Context:
     feeds: dict[tuple[str, int, Changes | None], tuple[Path, FeedTruth]] = field(default_factory=dict)
     shared: dict[str, Any] = field(default_factory=dict)  # results scenarios pass on (S2 reuses S1)
     in_process: bool = False  # run the CLI in this process (the smoke test; no peak-memory figure)
+    tmdb_titles: int = 200  # S4 size
 
     def first_feed(self, shows: int) -> tuple[Path, FeedTruth]:
         key = ("first", shows, None)

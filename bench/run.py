@@ -3,10 +3,12 @@
     python -m bench.run [--target duckdb|postgres|all] [--full] [--scenarios S1,S2,S3,S4]
 
 Default sizes are reduced (a few minutes): S1/S2 at 100,000 shows, S3 at
-20k/100k/300k with 1,000 changed / 500 new / 500 withdrawn. `--full` runs the
-issue's sizes: 1,000,000 shows, S3 at 100k/1M/3M with 10,000 / 5,000 / 5,000.
-The table is also written to bench/results/<date>-<target>.md with the
-machine, the versions and the sizes. A wrong reconcile count fails the run.
+20k/100k/300k with 1,000 changed / 500 new / 500 withdrawn, S4 at 200 titles.
+`--full` runs the issue's sizes: 1,000,000 shows, S3 at 100k/1M/3M with
+10,000 / 5,000 / 5,000, S4 at 2,000 titles.
+The table is also written to bench/results/<date>[-<target>][-<scenarios>][-full].md
+(the scenarios when not all of them ran) with the machine, the versions and
+the sizes. A wrong reconcile count or a lost TMDB title fails the run.
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ from pathlib import Path
 from bench.generate import Changes
 from bench.harness import BenchError, Context, pg_available, remove_scratch, scratch_dir
 from bench.scenarios import Row, registry
+from bench.scenarios.tmdb import TITLES as TMDB_TITLES
+from bench.scenarios.tmdb import TITLES_REDUCED as TMDB_TITLES_REDUCED
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
 
@@ -62,6 +66,7 @@ def machine_info(targets: list[str]) -> list[str]:
     import dbt.version
     import dlt
     import duckdb
+    import httpx
     import ijson
     import psycopg2
     import pyarrow
@@ -79,7 +84,7 @@ def machine_info(targets: list[str]) -> list[str]:
         f"load average at start {os.getloadavg()[0]:.2f}; {platform.platform()}",
         f"- Versions: Python {platform.python_version()}, dbt-core {dbt.version.__version__}, dlt {dlt.__version__}, "
         f"duckdb {duckdb.__version__}, psycopg2 {psycopg2.__version__.split()[0]}, pyarrow {pyarrow.__version__}, "
-        f"ijson {ijson.__version__} ({ijson.backend})",
+        f"ijson {ijson.__version__} ({ijson.backend}), httpx {httpx.__version__}",
     ]
     if "postgres" in targets:
         from bench.harness import admin_connection
@@ -97,9 +102,10 @@ def machine_info(targets: list[str]) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--target", choices=("duckdb", "postgres", "all"), default="all")
-    parser.add_argument("--full", action="store_true", help="the issue's sizes (1M shows; S3 at 100k/1M/3M)")
+    parser.add_argument("--full", action="store_true", help="the issue's sizes (1M shows; S3 at 100k/1M/3M; S4 2,000 titles)")
     parser.add_argument("--shows", type=int, help="S1/S2 size (overrides the default)")
     parser.add_argument("--scaling", help="S3 sizes, comma-separated (overrides the default)")
+    parser.add_argument("--tmdb-titles", type=int, help="S4 size in titles (default 200; 2,000 with --full)")
     parser.add_argument("--scenarios", default="S1,S2,S3,S4", help="comma-separated scenario names")
     parser.add_argument("--baseline-rows", type=int, default=20_000, help="size of the baseline's slice")
     parser.add_argument(
@@ -118,26 +124,34 @@ def main(argv: list[str] | None = None) -> int:
     scaling_changes = Changes.percent(1_000_000 if args.full else 100_000)
     if scaling_changes.changed + scaling_changes.withdrawn > min(scaling):
         scaling_changes = Changes.percent(min(scaling))
+    tmdb_titles = args.tmdb_titles or (TMDB_TITLES if args.full else TMDB_TITLES_REDUCED)
     if args.baseline_budget is None:
         args.baseline_budget = 120.0 if args.full else 30.0
-    targets = ["duckdb", "postgres"] if args.target == "all" else [args.target]
-    if "postgres" in targets and (reason := pg_available()):
-        print(f"bench: PostgreSQL is not reachable ({reason}); running DuckDB only", file=sys.stderr)
-        targets = [t for t in targets if t != "postgres"]
-
     scenarios = registry()
     chosen = [name.strip().upper() for name in args.scenarios.split(",") if name.strip()]
     unknown = [name for name in chosen if name not in scenarios]
     if unknown:
         parser.error(f"unknown scenario(s) {', '.join(unknown)}; known: {', '.join(scenarios)}")
+    # S4 runs on no warehouse: a run of it alone needs (and names) no target
+    uses_targets = any(scenarios[name].targets != ("-",) for name in chosen)
+
+    targets = ["duckdb", "postgres"] if args.target == "all" else [args.target]
+    if uses_targets and "postgres" in targets and (reason := pg_available()):
+        print(f"bench: PostgreSQL is not reachable ({reason}); running DuckDB only", file=sys.stderr)
+        targets = [t for t in targets if t != "postgres"]
 
     started = datetime.now(timezone.utc)
-    info = machine_info(targets)
-    info.append(
-        f"- Sizes: S1/S2 {shows:,} shows (next-day feed: {Changes.percent(shows)}); "
-        f"S3 {', '.join(f'{s:,}' for s in scaling)} shows with {scaling_changes}; "
-        f"baseline slice {args.baseline_rows:,} rows (or what it syncs in {args.baseline_budget:.0f} s); started {started:%Y-%m-%d %H:%M} UTC"
-    )
+    info = machine_info(targets if uses_targets else [])
+    sizes = []
+    if {"S1", "S2"} & set(chosen):
+        sizes.append(f"S1/S2 {shows:,} shows (next-day feed: {Changes.percent(shows)})")
+    if "S3" in chosen:
+        sizes.append(f"S3 {', '.join(f'{s:,}' for s in scaling)} shows with {scaling_changes}")
+    if uses_targets:
+        sizes.append(f"baseline slice {args.baseline_rows:,} rows (or what it syncs in {args.baseline_budget:.0f} s)")
+    if "S4" in chosen:
+        sizes.append(f"S4 {tmdb_titles:,} titles")
+    info.append(f"- Sizes: {'; '.join(sizes)}; started {started:%Y-%m-%d %H:%M} UTC")
     print("\n".join(info), flush=True)
     print(HEADER, flush=True)
 
@@ -149,6 +163,7 @@ def main(argv: list[str] | None = None) -> int:
         scaling_changes=scaling_changes,
         baseline_rows=args.baseline_rows,
         baseline_budget_seconds=args.baseline_budget,
+        tmdb_titles=tmdb_titles,
     )
     lines: list[str] = []
     failed = False
@@ -181,9 +196,15 @@ def main(argv: list[str] | None = None) -> int:
         remove_scratch(scratch)
 
     args.results.mkdir(parents=True, exist_ok=True)
-    label = args.target if args.target != "all" else "+".join(targets)
-    path = args.results / f"{started:%Y-%m-%d}-{label}{'-full' if args.full else ''}.md"
-    title = f"# Marquee benchmarks, {started:%Y-%m-%d %H:%M} UTC, {label}{' (FULL)' if args.full else ''}"
+    # <date>[-<target>][-<scenarios, when not all>][-full].md: a partial run never overwrites a whole one
+    label = (args.target if args.target != "all" else "+".join(targets)) if uses_targets else ""
+    subset = "-".join(name.lower() for name in chosen) if set(chosen) != set(scenarios) else ""
+    stem = "-".join(part for part in (f"{started:%Y-%m-%d}", label, subset, "full" if args.full else "") if part)
+    path = args.results / f"{stem}.md"
+    title = (
+        f"# Marquee benchmarks, {started:%Y-%m-%d %H:%M} UTC, "
+        f"{', '.join(part for part in (label, ','.join(chosen)) if part)}{' (FULL)' if args.full else ''}"
+    )
     path.write_text("\n".join([title, "", *info, "", HEADER, *lines, ""]))
     print(f"\nResults written to {path}", file=sys.stderr)
     return 1 if failed else 0

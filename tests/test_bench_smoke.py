@@ -1,8 +1,10 @@
 """Smoke test of the benchmark suite (bench/), so it cannot rot: the feed
 generator at 1,000 shows (its truth counts are exact and deterministic,
-checked against the files themselves) and S1+S2 at 1,000 shows end to end on
-DuckDB (the reconcile log must equal the generator's truth). Timings are not
-asserted: benchmarks are run with `make bench`."""
+checked against the files themselves), S1+S2 at 1,000 shows end to end on
+DuckDB (the reconcile log must equal the generator's truth) and S4 at 20
+titles against the fake TMDB at 200 requests/s with 5 ms latency (every title
+back exactly, every injected fault retried once). Timings are not asserted:
+benchmarks are run with `make bench`."""
 
 from __future__ import annotations
 
@@ -11,9 +13,15 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from bench.generate import NEXT_FETCHED_AT, Changes, FeedTruth, write_feed, write_next_feed
-from bench.harness import Context
+from bench.harness import BenchError, Context
+from bench.scenarios import tmdb as s4
 from bench.scenarios.shows import measure
+from ingestion.tmdb import ClientSettings
+from ingestion.tmdb.fake_server import SYNTHETIC_ID_BASE, synthetic_details
+from ingestion.tmdb.fetch import Batch
 
 SHOWS = 1_000
 TRUE = {"1", "true", "t", "yes", "y"}
@@ -91,3 +99,62 @@ def test_full_and_incremental_scenario_on_duckdb(tmp_path: Path) -> None:
     assert result.limit_next is not None and result.limit_next.merge_seconds > 0
     assert result.baseline_first is not None and result.baseline_first.inserted == 200
     assert result.baseline_next is not None and result.baseline_next.rows == 200
+
+
+CANARY = "bench-canary-5d1e-do-not-print"
+
+
+def test_tmdb_enrichment_scenario(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                  capsys: pytest.CaptureFixture[str]) -> None:  # fmt: skip
+    monkeypatch.setattr(s4, "fake_token", lambda: CANARY)  # the fake server refuses any other token
+    ctx = Context(scratch=tmp_path, shows=0, scaling_sizes=[], scaling_changes=Changes(0, 0, 0), tmdb_titles=20)
+    scenario = s4.TmdbEnrichment(rate=200, latency=0.005, client_settings=ClientSettings(backoff_base=0.05))
+    rows = scenario.run(ctx, "-")
+    clean, faults = ctx.shared["S4"]
+
+    # 10 film titles (search + details) and 10 ids (5 films, 5 series): 30 requests without faults
+    assert (clean.titles, clean.fetched, clean.lost, clean.minimal_requests) == (20, 20, [], 30)
+    assert (clean.requests, clean.client_requests, clean.retries) == (30, 30, 0)
+    assert clean.answers == {"ok": 30} and clean.rate_limited == 0
+    # the seed injects 9 faults before every request has succeeded; each costs exactly one retry
+    assert (faults.titles, faults.fetched, faults.lost) == (20, 20, [])
+    assert faults.planned_faults == sum(faults.injected.values()) == faults.retries == 9
+    assert set(faults.injected) <= {"429-bare", "500", "503"}
+    assert (faults.requests, faults.client_requests) == (39, 39)
+    assert faults.answers == {"ok": 30, "fault": 9}
+    # fewer requests than the limit allows in a second: the server's rate limit cannot refuse any
+    assert faults.peak_in_window <= 39 and faults.rate_limited == 0
+
+    assert [row.size for row in rows] == ["20 titles, clean", "20 titles, 10% faults"]
+    assert [row.checks[1:] for row in rows] == [[("< 0.1% rate-limited 429", True), ("0 titles lost", True)]] * 2
+    assert rows[0].checks[0][0] == "rate >= 90% of 200 req/s"
+    assert rows[1].limit_s == pytest.approx(39 / 200) and rows[1].baseline_s is None
+    assert "20 of 20 titles fetched exactly" in rows[1].details and "9 retries" in rows[1].details
+    printed = capsys.readouterr()
+    assert CANARY not in printed.out + printed.err + "".join(row.details for row in rows)
+    assert "S4 10% faults: 39 requests" in printed.err
+
+
+def test_tmdb_enrichment_counts_a_wrong_or_missing_title_as_lost() -> None:
+    items, expected = s4.work_items(4)
+    assert [(i.work_item_id, i.lookup_kind, i.lookup_value) for i in items] == [
+        ("title-0", "title", f"Synthetic Film {SYNTHETIC_ID_BASE}"),
+        ("movie-1", "movie", str(SYNTHETIC_ID_BASE + 1)),
+        ("title-2", "title", f"Synthetic Film {SYNTHETIC_ID_BASE + 2}"),
+        ("tv-3", "tv", str(SYNTHETIC_ID_BASE + 3)),
+    ]
+
+    def landed(work_item_id: str, payload: dict[str, Any]) -> Batch:
+        want = expected[work_item_id]
+        outcome = {"work_item_id": work_item_id, "status": "success", "media_type": want.media_type, "tmdb_id": want.tmdb_id}
+        title = {"work_item_id": work_item_id, "media_type": want.media_type, "tmdb_id": want.tmdb_id,
+                 "payload": json.dumps(payload)}  # fmt: skip
+        return Batch(titles=[title], fetch_log=[outcome])
+
+    served = {key: synthetic_details(want.media_type, want.tmdb_id) for key, want in expected.items()}
+    assert s4.verify([landed(key, served[key]) for key in expected], expected) == (4, [])
+    wrong = {**served["tv-3"], "name": "Something Else"}
+    batches = [landed("title-0", served["title-0"]), landed("movie-1", served["movie-1"]), landed("tv-3", wrong)]
+    assert s4.verify(batches, expected) == (2, ["title-2", "tv-3"])  # title-2 missing, tv-3 not as served
+    with pytest.raises(BenchError, match="two outcomes"):
+        s4.verify([landed("movie-1", served["movie-1"])] * 2, expected)

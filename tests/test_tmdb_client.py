@@ -1,7 +1,8 @@
 """The TMDB client and fetch loop against a fake TMDB on loopback: every fault
 ends in the right status, nothing is lost or duplicated, retries are bounded,
-the rate limit holds in every 1 s window, 401 stops the run, and the title
-matching chooses well. No warehouse: outcomes are collected in memory."""
+the rate limit holds in every 1 s window and is used in full even when every
+sleep wakes late, 401 stops the run, and the title matching chooses well.
+No warehouse: outcomes are collected in memory."""
 
 from __future__ import annotations
 
@@ -10,12 +11,13 @@ import email.utils
 import time
 from collections import Counter
 
+import httpx
 import pytest
 
-from ingestion.tmdb.client import Credentials, TmdbAuthError, TmdbClient, parse_retry_after
+from ingestion.tmdb.client import Credentials, RateLimiter, TmdbAuthError, TmdbClient, parse_retry_after
+from ingestion.tmdb.fake_server import SYNTHETIC_ID_BASE, FakeTmdb, request_key, synthetic_details
 from ingestion.tmdb.fetch import Batch, FetchSummary, WorkItem, fetch_all
 from ingestion.tmdb.matching import choose_match, normalise_title, query_variants
-from tests.fake_tmdb import FakeTmdb
 
 TOKEN = "test-token-0123456789"
 MAX_ATTEMPTS = 4
@@ -170,6 +172,97 @@ def test_rate_limit_holds_in_every_one_second_window() -> None:
     assert summary.not_found == 70 and len(tmdb.requests) == 70
     assert peak <= rate, f"{peak} requests in one second"
     assert summary.rate >= 0.6 * rate, f"only {summary.rate:.1f} requests/s"
+
+
+class LateClock:
+    """A virtual clock whose every sleep wakes `late` seconds after it should
+    (the event loop's millisecond timer, a busy machine), deterministically."""
+
+    def __init__(self, late: float) -> None:
+        self.now = 1_000.0
+        self.late = late
+
+    def __call__(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.now += seconds + self.late
+        await asyncio.sleep(0)
+
+
+def limiter_starts(rate: float, late: float, requests: int) -> list[float]:
+    clock = LateClock(late)
+    starts: list[float] = []
+
+    async def go() -> None:
+        limiter = RateLimiter(rate, clock=clock, sleep=clock.sleep)
+
+        async def one() -> None:
+            await limiter.acquire()
+            starts.append(clock())
+
+        await asyncio.gather(*(one() for _ in range(requests)))
+
+    asyncio.run(go())
+    return starts
+
+
+def most_in_window(starts: list[float], window: float) -> int:
+    best, first = 0, 0
+    for last, moment in enumerate(starts):
+        while moment - starts[first] >= window - 1e-9:
+            first += 1
+        best = max(best, last - first + 1)
+    return best
+
+
+@pytest.mark.parametrize("rate", [40, 200])
+def test_rate_limiter_keeps_its_rate_when_every_sleep_wakes_late(rate: int) -> None:
+    # every sleep wakes 2 ms late: pacing from the late start (the old limiter) loses 2 ms per
+    # request, 88% of the rate at 40/s and 69% at 200/s; the slot schedule absorbs it
+    starts = limiter_starts(rate, late=0.002, requests=rate * 5 + 1)
+    interval = 1.05 / rate
+    achieved = (len(starts) - 1) / (starts[-1] - starts[0])
+    assert achieved >= 0.94 * rate, f"{achieved / rate:.1%} of the rate"
+    # and never more than `rate` starts in any 1.05 s (the 50 ms margin kept), nor two closer than half a slot
+    assert most_in_window(starts, 1.05) == rate
+    assert min(b - a for a, b in zip(starts, starts[1:])) >= interval / 2 - 1e-9
+
+
+def test_rate_limiter_restarts_its_schedule_after_a_pause() -> None:
+    # a Retry-After pause (or an idle limiter) does not leave slots to catch up on: no burst after it
+    clock = LateClock(late=0.0)
+    starts: list[float] = []
+
+    async def go() -> None:
+        limiter = RateLimiter(40, clock=clock, sleep=clock.sleep)
+        for n in range(6):
+            if n == 3:
+                limiter.pause_until(clock() + 1.0)
+            await limiter.acquire()
+            starts.append(clock())
+
+    asyncio.run(go())
+    gaps = [round(b - a, 6) for a, b in zip(starts, starts[1:])]
+    assert gaps == [0.02625, 0.02625, 1.0, 0.02625, 0.02625]
+
+
+def test_fake_server_enforces_its_rate_limit_and_injects_seeded_faults() -> None:
+    # 25 requests at once to a server allowing 20 in any second: the last 5 are refused
+    with FakeTmdb(token=TOKEN, rate_limit=20) as tmdb, httpx.Client(headers={"Authorization": f"Bearer {TOKEN}"}) as http:
+        answers = [http.get(f"{tmdb.base_url}/movie/{SYNTHETIC_ID_BASE + n}") for n in range(25)]
+    assert [a.status_code for a in answers] == [200] * 20 + [429] * 5
+    assert {a.headers.get("Retry-After") for a in answers[20:]} == {"1"}
+    assert tmdb.answered("rate limit") == 5 and tmdb.answered("ok") == 20
+    assert answers[7].json() == synthetic_details("movie", SYNTHETIC_ID_BASE + 7)
+
+    # injected faults: decided by the seed and the request alone, ~10% of requests
+    faulty, same_seed, other_seed = (FakeTmdb(fault_share=0.1, fault_seed=seed) for seed in (6, 6, 7))
+    keys = [request_key(f"/3/movie/{SYNTHETIC_ID_BASE + n}", {"language": "en-US"}) for n in range(2_000)]
+    faults = [faulty.fault_for(key, 1) for key in keys]
+    assert faults == [same_seed.fault_for(key, 1) for key in keys]
+    assert faults != [other_seed.fault_for(key, 1) for key in keys]
+    assert Counter(faults) == {None: 1_798, "429": 68, "500": 66, "503": 68}
 
 
 def test_title_matching_prefers_exact_titles_and_the_closest_year() -> None:

@@ -23,8 +23,8 @@ import dlt
 import pytest
 
 from ingestion.settings import PROJECT_DIR
+from ingestion.tmdb.fake_server import FakeTmdb
 from tests.conftest import Warehouse, write_feed
-from tests.fake_tmdb import FakeTmdb
 
 CANARY = "canary-7f3c9e2b-do-not-leak"
 FAST_CLIENT = {

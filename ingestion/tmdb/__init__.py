@@ -22,7 +22,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -137,6 +137,43 @@ class ClientSettings:
         )
 
 
+def fetch_items(
+    items: list[WorkItem],
+    base_url: str,
+    credentials: Credentials,
+    client_settings: ClientSettings,
+    land_batch: Callable[[Batch], None],
+    progress_every: float = settings.PROGRESS_EVERY_SECONDS,
+) -> FetchSummary:
+    """Fetch `items` from the API at `base_url` with one client configured by
+    `client_settings`, handing outcomes to `land_batch` as they complete: what
+    `ingest_tmdb` does once it has the work list (the benchmark calls it too)."""
+
+    async def go() -> FetchSummary:
+        async with TmdbClient(
+            base_url,
+            credentials,
+            rate=client_settings.rate,
+            max_connections=client_settings.max_connections,
+            connect_timeout=client_settings.connect_timeout,
+            read_timeout=client_settings.read_timeout,
+            max_attempts=client_settings.max_attempts,
+            backoff_base=client_settings.backoff_base,
+            backoff_max=settings.BACKOFF_MAX_SECONDS,
+            max_total_wait=client_settings.max_total_wait,
+        ) as client:
+            return await fetch_all(
+                items,
+                client,
+                land_batch,
+                land_every=client_settings.land_every,
+                workers=client_settings.max_connections,
+                progress_every=progress_every,
+            )
+
+    return asyncio.run(go())
+
+
 def read_work_list(target: Target, limit: int | None) -> list[WorkItem]:
     """Refresh the work-list views, then read the list from the warehouse."""
     from ingestion.dbt import run_dbt
@@ -171,36 +208,15 @@ def ingest_tmdb(target: Target, limit: int | None = None, client_settings: Clien
     def land_batch(batch: Batch) -> None:
         land(tmdb_source(batch), target, pipeline_name="marquee_tmdb")
 
-    async def go(url: str) -> FetchSummary:
-        async with TmdbClient(
-            url,
-            credentials,
-            rate=client_settings.rate,
-            max_connections=client_settings.max_connections,
-            connect_timeout=client_settings.connect_timeout,
-            read_timeout=client_settings.read_timeout,
-            max_attempts=client_settings.max_attempts,
-            backoff_base=client_settings.backoff_base,
-            backoff_max=settings.BACKOFF_MAX_SECONDS,
-            max_total_wait=client_settings.max_total_wait,
-        ) as client:
-            return await fetch_all(
-                items,
-                client,
-                land_batch,
-                land_every=client_settings.land_every,
-                workers=client_settings.max_connections,
-            )
-
     print(f"TMDB: fetching {len(items):,} title{'s' if len(items) != 1 else ''} at up to {client_settings.rate:g} requests/s.")
     if credentials.present:
-        summary = asyncio.run(go(base_url))
+        summary = fetch_items(items, base_url, credentials, client_settings, land_batch)
     else:
         print(
             "TMDB: no TMDB_API_READ_TOKEN or TMDB_API_KEY set: serving the bundled recorded responses "
             f"({SAMPLE_TMDB_DIR.relative_to(SAMPLE_TMDB_DIR.parents[2])}) from a local server."
         )
         with serve_recorded() as url:
-            summary = asyncio.run(go(url))
+            summary = fetch_items(items, url, credentials, client_settings, land_batch)
     print(summary.line())
     return summary

@@ -24,6 +24,7 @@ import logging
 import random
 import time
 from collections import deque
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -87,21 +88,42 @@ class TmdbAuthError(MarqueeError):
 class RateLimiter:
     """At most `rate` request starts in any sliding window of one second.
 
-    Two rules together: requests are paced at least `(1 + margin) / rate`
-    apart (no bursts, so no pile of new connections reaching the server at
-    once), and the start times of the last `rate` requests are kept so that a
-    new one waits until the oldest is `1 + margin` seconds old. The margin
-    absorbs the jitter between a request leaving here and arriving there: as
-    long as that jitter stays under `margin`, the server never sees more than
-    `rate` requests in any second. `pause_until` holds every caller back (a
-    server's Retry-After).
+    Two rules together: requests are paced `(1 + margin) / rate` apart (no
+    bursts, so no pile of new connections reaching the server at once), and
+    the start times of the last `rate` requests are kept so that a new one
+    waits until the oldest is `1 + margin` seconds old. The margin absorbs the
+    jitter between a request leaving here and arriving there: as long as that
+    jitter stays under `margin`, the server never sees more than `rate`
+    requests in any second. `pause_until` holds every caller back (a server's
+    Retry-After).
+
+    The pacing is a schedule of slots `interval` apart, not "`interval` after
+    the last start": a sleep always wakes a little late (the event loop's
+    millisecond timer, a busy machine), and measuring from the late start
+    pushed every later slot back by it (on a busy two-core machine: 91% of
+    the rate instead of 95% at 40/s, 77% at 200/s). A start up to half an
+    interval late keeps its slot; later than that (the limiter was idle, or
+    paused) and the schedule restarts from now. The one-second rule counts
+    actual start times, so catching up never lets more than `rate` starts
+    into any `1 + margin` seconds.
     """
 
-    def __init__(self, rate: float, window: float = 1.0, margin: float = 0.05) -> None:
+    def __init__(
+        self,
+        rate: float,
+        window: float = 1.0,
+        margin: float = 0.05,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        self._clock = clock  # injectable for tests: a clock whose sleeps wake late, deterministically
+        self._sleep = sleep
         self.capacity = max(1, int(rate))
         self.window = window + margin
         self.interval = self.window / rate
+        self.tolerance = self.interval / 2
         self._starts: deque[float] = deque()
+        self._next_slot = 0.0
         self._lock = asyncio.Lock()
         self._paused_until = 0.0
 
@@ -111,21 +133,21 @@ class RateLimiter:
     async def acquire(self) -> None:
         async with self._lock:
             while True:
-                now = time.monotonic()
+                now = self._clock()
                 if now < self._paused_until:
-                    await asyncio.sleep(self._paused_until - now)
+                    await self._sleep(self._paused_until - now)
                     continue
                 while self._starts and now - self._starts[0] >= self.window:
                     self._starts.popleft()
-                wait = 0.0
-                if self._starts:
-                    wait = max(wait, self._starts[-1] + self.interval - now)
+                wait = self._next_slot - now
                 if len(self._starts) >= self.capacity:
                     wait = max(wait, self._starts[0] + self.window - now)
                 if wait <= 0:
                     self._starts.append(now)
+                    slot = self._next_slot if now - self._next_slot <= self.tolerance else now
+                    self._next_slot = slot + self.interval
                     return
-                await asyncio.sleep(wait)
+                await self._sleep(wait)
 
 
 @dataclass
