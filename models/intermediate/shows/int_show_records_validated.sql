@@ -7,6 +7,7 @@
         materialized='incremental',
         incremental_strategy='audited_append',
         on_schema_change='fail',
+        pre_hook="{{ set_reconcile_planner() }}",
         post_hook="{{ analyze_relation(this) }}",
         audits={
             'one row per landed record': "select load_id, record_index from __staged__

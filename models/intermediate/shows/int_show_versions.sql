@@ -33,6 +33,7 @@
         unique_key='version_id',
         incremental_strategy='audited_delete_insert',
         on_schema_change='fail',
+        pre_hook="{{ set_reconcile_planner() }}",
         post_hook="{{ analyze_relation(this) }}",
         full_refresh=false,
         audits={

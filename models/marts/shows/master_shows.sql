@@ -16,6 +16,7 @@
         schema='core',
         incremental_strategy='audited_delete_insert',
         on_schema_change='fail',
+        pre_hook="{{ set_reconcile_planner() }}",
         full_refresh=false,
         audits={
             'one row per show': "select show_id from __staged__ group by show_id having count(*) > 1",
