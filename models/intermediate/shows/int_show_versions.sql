@@ -66,6 +66,37 @@
 
 {%- set attributes = show_attribute_columns() %}
 {%- set key_columns = ['movie_id', 'cinema_id', 'screen_name', 'show_time'] %}
+{#- the current version of every show before this build (none on the first) #}
+{%- set current_versions_query %}
+    {% if is_incremental() %}
+        select * from {{ this }}
+        where record_type = 'show' and valid_to is null
+    {% else %}
+        select
+            cast(null as {{ dbt.type_string() }}) as version_id,
+            cast(null as {{ dbt.type_string() }}) as record_type,
+            cast(null as {{ dbt.type_string() }}) as show_id,
+            cast(null as {{ dbt.type_string() }}) as movie_id,
+            cast(null as bigint) as cinema_id,
+            cast(null as {{ dbt.type_string() }}) as screen_name,
+            cast(null as timestamp) as show_time,
+            cast(null as {{ dbt.type_string() }}) as title,
+            cast(null as {{ dbt.type_string() }}) as rating,
+            cast(null as bigint) as length_minutes,
+            cast(null as {{ dbt.type_string() }}) as format,
+            cast(null as {{ dbt.type_string() }}) as genre,
+            cast(null as boolean) as is_active,
+            cast(null as {{ dbt.type_string() }}) as image_url,
+            cast(null as {{ dbt.type_string() }}) as attributes_hash,
+            cast(null as {{ dbt.type_string() }}) as change_type,
+            cast(null as timestamp) as first_seen_at,
+            cast(null as timestamp) as withdrawn_at,
+            cast(null as timestamp) as valid_from,
+            cast(null as timestamp) as valid_to,
+            cast(null as {{ dbt.type_string() }}) as load_id
+        where 1 = 0
+    {% endif %}
+{%- endset %}
 
 with
 
@@ -112,36 +143,16 @@ arrivals as (
     where records.record_status = 'accepted'
 ),
 
--- the current version of every show before this build
-prior_versions as (
-    {% if is_incremental() %}
-        select * from {{ this }}
-        where record_type = 'show' and valid_to is null
-    {% else %}
-        select
-            cast(null as {{ dbt.type_string() }}) as version_id,
-            cast(null as {{ dbt.type_string() }}) as record_type,
-            cast(null as {{ dbt.type_string() }}) as show_id,
-            cast(null as {{ dbt.type_string() }}) as movie_id,
-            cast(null as bigint) as cinema_id,
-            cast(null as {{ dbt.type_string() }}) as screen_name,
-            cast(null as timestamp) as show_time,
-            cast(null as {{ dbt.type_string() }}) as title,
-            cast(null as {{ dbt.type_string() }}) as rating,
-            cast(null as bigint) as length_minutes,
-            cast(null as {{ dbt.type_string() }}) as format,
-            cast(null as {{ dbt.type_string() }}) as genre,
-            cast(null as boolean) as is_active,
-            cast(null as {{ dbt.type_string() }}) as image_url,
-            cast(null as {{ dbt.type_string() }}) as attributes_hash,
-            cast(null as {{ dbt.type_string() }}) as change_type,
-            cast(null as timestamp) as first_seen_at,
-            cast(null as timestamp) as withdrawn_at,
-            cast(null as timestamp) as valid_from,
-            cast(null as timestamp) as valid_to,
-            cast(null as {{ dbt.type_string() }}) as load_id
-        where 1 = 0
-    {% endif %}
+-- the current version of every show before this build, the columns every
+-- key's classification needs (the full rows only for the shows with events)
+prior_states as (
+    select
+        current_versions.show_id,
+        current_versions.cinema_id,
+        current_versions.show_time,
+        current_versions.attributes_hash,
+        current_versions.withdrawn_at
+    from ({{ current_versions_query }}) as current_versions
 ),
 
 -- per key: in how many pending loads it is listed, with how many attribute sets
@@ -163,16 +174,16 @@ key_paths as (
                 listings.loads_listed < pending_span.loads_count
                 or listings.attributes_hash <> listings.last_attributes_hash
                 then 'eventful'
-            when prior_versions.show_id is null then 'fresh'
+            when prior_states.show_id is null then 'fresh'
             when
-                prior_versions.withdrawn_at is null
-                and prior_versions.attributes_hash = listings.attributes_hash
+                prior_states.withdrawn_at is null
+                and prior_states.attributes_hash = listings.attributes_hash
                 then 'settled'
             else 'eventful'
         end as key_path
     from listings
     cross join pending_span
-    left join prior_versions on listings.show_id = prior_versions.show_id
+    left join prior_states on listings.show_id = prior_states.show_id
 ),
 
 path_counts as (
@@ -200,8 +211,8 @@ first_arrivals as (
         eventful_arrivals.show_id,
         min(eventful_arrivals.load_id) as first_load_id
     from eventful_arrivals
-    left join prior_versions on eventful_arrivals.show_id = prior_versions.show_id
-    where prior_versions.show_id is null
+    left join prior_states on eventful_arrivals.show_id = prior_states.show_id
+    where prior_states.show_id is null
     group by eventful_arrivals.show_id
 ),
 
@@ -211,7 +222,7 @@ known_shows as (
         cinema_id,
         show_time,
         '' as known_since_load_id
-    from prior_versions
+    from prior_states
     union all
     select
         eventful_arrivals.show_id,
@@ -275,6 +286,18 @@ events as (
         {%- endfor %}
         null as attributes_hash
     from absences
+),
+
+event_shows as (
+    select distinct show_id
+    from events
+),
+
+-- the full current version of the shows with events
+prior_versions as (
+    select current_versions.*
+    from ({{ current_versions_query }}) as current_versions
+    inner join event_shows on current_versions.show_id = event_shows.show_id
 ),
 
 sequenced as (
