@@ -5,6 +5,12 @@ file in a temporary directory; PostgreSQL gets a new database (created here
 and dropped afterwards), so tests never depend on leftovers. When PostgreSQL
 is unreachable its tests are skipped with the reason, except in CI
 (`CI=true`), where they fail: CI must exercise both engines.
+
+Builds dominate the suite's time, so identical ones are not repeated:
+- `warehouse_templates`: a state several tests start from (say, feed A landed
+  and built) is built once per worker and target, then copied into each test's
+  own fresh warehouse (a file copy on DuckDB, `create database ... template` on
+  PostgreSQL); the tests still own and change their copy.
 """
 
 from __future__ import annotations
@@ -13,8 +19,9 @@ import contextlib
 import io
 import json
 import os
+import shutil
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,6 +36,8 @@ from ingestion.warehouse import query
 _WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
 os.environ["DBT_TARGET_PATH"] = str(PROJECT_DIR / "target" / f"pytest-{_WORKER}")
 os.environ["DBT_LOG_PATH"] = str(PROJECT_DIR / "logs" / f"pytest-{_WORKER}")
+# The environment before any test changed it: shared warehouses are built in it.
+_SESSION_ENVIRONMENT = dict(os.environ)
 
 
 def _pg_params() -> dict[str, Any]:
@@ -109,10 +118,24 @@ def run_cli(*args: str) -> CliResult:
 
 
 @contextlib.contextmanager
+def session_environment() -> Iterator[pytest.MonkeyPatch]:
+    """The environment as the session started, whatever the current test set (restored afterwards)."""
+    with pytest.MonkeyPatch.context() as env:
+        for name in set(os.environ) - set(_SESSION_ENVIRONMENT):
+            env.delenv(name)
+        for name, value in _SESSION_ENVIRONMENT.items():
+            if os.environ.get(name) != value:
+                env.setenv(name, value)
+        yield env
+
+
+@contextlib.contextmanager
 def _fresh_warehouse(
     kind: str, request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[Warehouse]:
     if kind == "duckdb":
+        # the file is always named warehouse.duckdb: dbt names the database after it, and
+        # the relations it creates are qualified with that name (templates are copied here)
         monkeypatch.setenv("MARQUEE_DUCKDB_PATH", str(tmp_path / "warehouse.duckdb"))
         yield Warehouse(Target("duckdb"))
         return
@@ -143,6 +166,90 @@ def postgres_warehouse(
     """A fresh PostgreSQL database, for what only PostgreSQL has (roles, concurrent readers)."""
     with _fresh_warehouse("postgres", request, tmp_path, monkeypatch) as fresh:
         yield fresh
+
+
+class WarehouseTemplates:
+    """Warehouse states built once per worker and target, copied into tests' fresh warehouses.
+
+    `restore(warehouse, name, setup)` makes the test's (still empty) warehouse a
+    copy of the state `setup(warehouse, directory)` produces, and returns what
+    setup returned (say, the build's output, for the test to assert on). The
+    first call per name and target runs setup on a warehouse of its own, in the
+    environment the session started with (the calling test's settings do not leak
+    into it); later calls only copy.
+    """
+
+    def __init__(self, request: pytest.FixtureRequest, directory: Path) -> None:
+        self._request = request
+        self._directory = directory
+        self._built: dict[tuple[str, str], tuple[str, Any]] = {}
+        self._databases: list[str] = []
+        self._server: dict[str, Any] | None = None
+
+    def restore(self, warehouse: Warehouse, name: str, setup: Callable[[Warehouse, Path], Any]) -> Any:
+        kind = warehouse.target.name
+        if (name, kind) not in self._built:
+            self._built[name, kind] = self._build(kind, name, setup)
+        location, value = self._built[name, kind]
+        if kind == "duckdb":
+            destination = warehouse.target.duckdb_path
+            assert not destination.exists(), "a template is restored into a fresh warehouse only"
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            for suffix in ("", ".wal"):
+                if Path(location + suffix).exists():
+                    shutil.copyfile(location + suffix, str(destination) + suffix)
+        else:
+            self._copy_postgres_database(location, str(warehouse.target.pg_params["dbname"]))
+        return value
+
+    def _build(self, kind: str, name: str, setup: Callable[[Warehouse, Path], Any]) -> tuple[str, Any]:
+        directory = self._directory / f"{name}-{kind}"
+        directory.mkdir(parents=True)
+        with session_environment() as env:  # not the calling test's settings (say, its throwaway analyst role)
+            if kind == "duckdb":
+                location = str(directory / "warehouse.duckdb")
+                env.setenv("MARQUEE_DUCKDB_PATH", location)
+            else:
+                location = f"marquee_template_{uuid.uuid4().hex[:10]}"
+                self._admin(f'create database "{location}"')
+                self._databases.append(location)
+                env.setenv("PGDATABASE", location)
+            value = setup(Warehouse(Target(kind)), directory)  # type: ignore[arg-type]
+        return location, value
+
+    def _admin(self, *statements: str) -> None:
+        import psycopg2
+
+        if self._server is None:
+            self._server = self._request.getfixturevalue("postgres_server")
+        admin = psycopg2.connect(**{**self._server, "dbname": "postgres"})
+        admin.autocommit = True
+        try:
+            for statement in statements:
+                admin.cursor().execute(statement)
+        finally:
+            admin.close()
+
+    def _copy_postgres_database(self, template: str, name: str) -> None:
+        # the test's database is new and empty: replace it by a copy of the template (no
+        # session may be open on a template while it is copied)
+        self._admin(
+            f"select pg_terminate_backend(pid) from pg_stat_activity where datname = '{template}' "
+            "and pid <> pg_backend_pid()",
+            f'drop database "{name}" with (force)',
+            f'create database "{name}" template "{template}"',
+        )
+
+    def close(self) -> None:
+        for name in self._databases:
+            self._admin(f'drop database if exists "{name}" with (force)')
+
+
+@pytest.fixture(scope="session")
+def warehouse_templates(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[WarehouseTemplates]:
+    templates = WarehouseTemplates(request, tmp_path_factory.mktemp("templates"))
+    yield templates
+    templates.close()
 
 
 def write_feed(path: Path, records: list[Any]) -> str:

@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 
 from ingestion.settings import PROJECT_DIR
-from tests.conftest import Warehouse, write_feed
-from tests.test_shows_pipeline import A_AT, B_AT, FEED_A, FEED_B, build, land
+from tests.conftest import Warehouse, WarehouseTemplates
+from tests.test_shows_pipeline import A_AT, B_AT, FEED_A, FEED_B, build, land, start_from_feed_a
 
 MARTS = ("master_shows", "rejected_shows", "show_history", "show_reconcile_log")
 
@@ -38,9 +38,10 @@ def version_schemas(w: Warehouse) -> list[str]:
     ]
 
 
-def test_publish_switches_versions_and_drops_old_ones(warehouse: Warehouse, tmp_path: Path) -> None:
-    land(warehouse, tmp_path, "a.json", FEED_A, A_AT)
-    build(warehouse)
+def test_publish_switches_versions_and_drops_old_ones(
+    warehouse: Warehouse, tmp_path: Path, warehouse_templates: WarehouseTemplates
+) -> None:
+    start_from_feed_a(warehouse, warehouse_templates)  # feed A landed and built
     first = published(warehouse)
     assert version_schemas(warehouse) == [f"marts_v{first[0]}"]
     land(warehouse, tmp_path, "b.json", FEED_B, B_AT)
@@ -55,9 +56,8 @@ def test_publish_switches_versions_and_drops_old_ones(warehouse: Warehouse, tmp_
     assert tables == [(0,)]  # analysts' schema holds views only
 
 
-def test_failing_test_publishes_nothing(warehouse: Warehouse, tmp_path: Path) -> None:
-    land(warehouse, tmp_path, "a.json", FEED_A, A_AT)
-    build(warehouse)
+def test_failing_test_publishes_nothing(warehouse: Warehouse, warehouse_templates: WarehouseTemplates) -> None:
+    start_from_feed_a(warehouse, warehouse_templates)  # feed A landed and built
     version, counts, _ = published(warehouse)
     schemas = version_schemas(warehouse)
 
@@ -74,11 +74,12 @@ def test_failing_test_publishes_nothing(warehouse: Warehouse, tmp_path: Path) ->
     assert version_schemas(warehouse) == schemas  # the failed version was discarded
 
 
-def test_failing_audit_protects_state(warehouse: Warehouse, tmp_path: Path) -> None:
+def test_failing_audit_protects_state(
+    warehouse: Warehouse, tmp_path: Path, warehouse_templates: WarehouseTemplates
+) -> None:
     from ingestion.dbt import run_dbt
 
-    land(warehouse, tmp_path, "a.json", FEED_A, A_AT)
-    build(warehouse)
+    start_from_feed_a(warehouse, warehouse_templates)  # feed A landed and built
     before = published(warehouse)
     state = warehouse.sql("select version_id, valid_to from intermediate.int_show_versions order by 1")
 
@@ -99,9 +100,10 @@ def test_failing_audit_protects_state(warehouse: Warehouse, tmp_path: Path) -> N
     assert published(warehouse) == before
 
 
-def test_killed_build_leaves_marts_readable_and_unchanged(warehouse: Warehouse, tmp_path: Path) -> None:
-    land(warehouse, tmp_path, "a.json", FEED_A, A_AT)
-    build(warehouse)
+def test_killed_build_leaves_marts_readable_and_unchanged(
+    warehouse: Warehouse, warehouse_templates: WarehouseTemplates
+) -> None:
+    start_from_feed_a(warehouse, warehouse_templates)  # feed A landed and built
     before = published(warehouse)
 
     process = start_cli(warehouse, "build")
@@ -132,12 +134,11 @@ def test_a_second_build_fails_fast_while_one_runs(warehouse: Warehouse, tmp_path
 
 @pytest.mark.postgres
 def test_readers_see_a_complete_version_during_publish(
-    tmp_path: Path, analyst_role: str, postgres_warehouse: Warehouse
+    tmp_path: Path, analyst_role: str, postgres_warehouse: Warehouse, warehouse_templates: WarehouseTemplates
 ) -> None:
     # PostgreSQL only: a DuckDB file cannot be read by another process while it is written
     warehouse = postgres_warehouse
-    land(warehouse, tmp_path, "a.json", FEED_A, A_AT)
-    build(warehouse)
+    start_from_feed_a(warehouse, warehouse_templates)  # feed A landed and built
     land(warehouse, tmp_path, "b.json", FEED_B, B_AT)
     seen: set[tuple] = set()
     errors: list[str] = []

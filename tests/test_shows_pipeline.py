@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import Warehouse, write_feed
+from tests.conftest import Warehouse, WarehouseTemplates, write_feed
 
 A_AT = "2026-12-01T00:00:00Z"
 B_AT = "2026-12-02T00:00:00Z"
@@ -93,6 +93,17 @@ def build(w: Warehouse) -> str:
     return result.out
 
 
+def land_and_build_feed_a(w: Warehouse, directory: Path) -> str:
+    land(w, directory, "a.json", FEED_A, A_AT)
+    return build(w)
+
+
+def start_from_feed_a(w: Warehouse, templates: WarehouseTemplates) -> str:
+    """Feed A landed and built on the fresh warehouse `w` (a copy of that state, built
+    once per worker and target); returns the build's output."""
+    return templates.restore(w, "feed_a_built", land_and_build_feed_a)
+
+
 def assert_feed_a_state(warehouse: Warehouse, out: str) -> None:
     """After feed A alone: the exact master rows, rejects and log."""
     assert "Reconciled 1 load (12 records): 6 inserted, 0 updated, 0 unchanged, 0 withdrawn, 5 rejected, 1 duplicates." in out
@@ -120,9 +131,10 @@ def assert_feed_a_state(warehouse: Warehouse, out: str) -> None:
     assert log_rows(warehouse) == [(1, 12, 6, 0, 0, 0, 5, 1)]
 
 
-def test_feeds_exercise_every_reconcile_case(warehouse: Warehouse, tmp_path: Path) -> None:
-    land(warehouse, tmp_path, "a.json", FEED_A, A_AT)
-    assert_feed_a_state(warehouse, build(warehouse))
+def test_feeds_exercise_every_reconcile_case(
+    warehouse: Warehouse, tmp_path: Path, warehouse_templates: WarehouseTemplates
+) -> None:
+    assert_feed_a_state(warehouse, start_from_feed_a(warehouse, warehouse_templates))
     land(warehouse, tmp_path, "b.json", FEED_B, B_AT)
     out = build(warehouse)
 
