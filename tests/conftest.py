@@ -6,11 +6,19 @@ and dropped afterwards), so tests never depend on leftovers. When PostgreSQL
 is unreachable its tests are skipped with the reason, except in CI
 (`CI=true`), where they fail: CI must exercise both engines.
 
-Builds dominate the suite's time, so identical ones are not repeated:
+Builds dominate the suite's time, so two fixtures avoid repeating identical ones:
 - `warehouse_templates`: a state several tests start from (say, feed A landed
   and built) is built once per worker and target, then copied into each test's
   own fresh warehouse (a file copy on DuckDB, `create database ... template` on
   PostgreSQL); the tests still own and change their copy.
+- `sample_run`: `marquee run` on a fresh warehouse, once per target, for the
+  tests that only read what it produced (one test class: see below).
+
+Scheduling on the xdist workers (`-n 2 --dist load`): the tests of a class are
+one unit of work, sent to one worker (so a class can share expensive state),
+and the units run longest first (the durations of the last run, kept in
+pytest's cache; without them, tests that build a warehouse before the others),
+so both workers finish at about the same time.
 """
 
 from __future__ import annotations
@@ -38,6 +46,64 @@ os.environ["DBT_TARGET_PATH"] = str(PROJECT_DIR / "target" / f"pytest-{_WORKER}"
 os.environ["DBT_LOG_PATH"] = str(PROJECT_DIR / "logs" / f"pytest-{_WORKER}")
 # The environment before any test changed it: shared warehouses are built in it.
 _SESSION_ENVIRONMENT = dict(os.environ)
+
+
+# ---- scheduling -----------------------------------------------------------------
+
+DURATIONS_KEY = "marquee/durations"
+# Fixtures whose tests land and build a warehouse: long, when no duration is known yet.
+BUILDING_FIXTURES = {"warehouse", "duckdb_warehouse", "postgres_warehouse", "sample_run", "sample_runs"}
+
+
+def _unit(nodeid: str) -> str:
+    """The unit of work of a test: its class if it has one, else the test itself."""
+    parts = nodeid.split("[", 1)[0].split("::")
+    return "::".join(parts[:-1]) if len(parts) > 2 else nodeid
+
+
+@pytest.hookimpl(optionalhook=True)  # an xdist hook: without xdist, tests run in one process
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    if config.getvalue("dist") != "load":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ClassUnitScheduling(LoadScopeScheduling):
+        """Like `load` (one test at a time, in collection order), except that the tests of a class go together."""
+
+        def _split_scope(self, nodeid: str) -> str:
+            return _unit(nodeid)
+
+    return ClassUnitScheduling(config, log)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Longest units first, keeping pytest's order inside a unit and between equals.
+
+    Every worker collects the same order (the cache is only written at the end of a run)."""
+    known: dict[str, float] = config.cache.get(DURATIONS_KEY, {}) if config.cache else {}
+    units: dict[str, list[pytest.Item]] = {}
+    for item in items:
+        units.setdefault(_unit(item.nodeid), []).append(item)
+
+    def expected(unit: list[pytest.Item]) -> float:
+        guess = lambda item: 60.0 if BUILDING_FIXTURES & set(item.fixturenames) else 1.0  # noqa: E731
+        return sum(known.get(item.nodeid, guess(item)) for item in unit)
+
+    items[:] = [item for unit in sorted(units.values(), key=expected, reverse=True) for item in unit]
+
+
+_durations: dict[str, float] = {}
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    _durations[report.nodeid] = _durations.get(report.nodeid, 0.0) + report.duration
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    config = session.config
+    if hasattr(config, "workerinput") or not config.cache or not _durations:
+        return  # the controller (or a run without xdist) keeps the durations
+    config.cache.set(DURATIONS_KEY, {**config.cache.get(DURATIONS_KEY, {}), **_durations})
 
 
 def _pg_params() -> dict[str, Any]:
@@ -250,6 +316,80 @@ def warehouse_templates(request: pytest.FixtureRequest, tmp_path_factory: pytest
     templates = WarehouseTemplates(request, tmp_path_factory.mktemp("templates"))
     yield templates
     templates.close()
+
+
+@dataclass
+class SampleRun:
+    """`marquee run` (the bundled samples) on a warehouse of its own, and what it left behind."""
+
+    kind: str
+    env: dict[str, str]  # where the warehouse is: MARQUEE_DUCKDB_PATH or PGDATABASE
+    result: CliResult
+    artifacts: Path  # copies of the dbt artifacts the run ended with (manifest.json, catalog.json)
+
+
+class SampleRuns:
+    """`marquee run` on a fresh warehouse, once per target, for the tests that only read its results.
+
+    Those tests are one class (tests/test_sample_run.py), so one worker runs them
+    and the run happens once. It runs without MARQUEE_PII_KEY: the sample needs
+    none (it uses the demo key).
+    """
+
+    def __init__(self, directory: Path) -> None:
+        self._directory = directory
+        self._runs: dict[str, SampleRun] = {}
+        self._databases = contextlib.ExitStack()
+
+    def get(self, kind: str, request: pytest.FixtureRequest) -> SampleRun:
+        if kind not in self._runs:
+            self._runs[kind] = self._run(kind, request)
+        return self._runs[kind]
+
+    def _run(self, kind: str, request: pytest.FixtureRequest) -> SampleRun:
+        from ingestion.dbt import target_dir
+
+        directory = self._directory / kind
+        directory.mkdir()
+        with session_environment() as env:
+            env.delenv("MARQUEE_PII_KEY", raising=False)
+            if kind == "duckdb":
+                location, variable = str(directory / "warehouse.duckdb"), "MARQUEE_DUCKDB_PATH"
+            else:
+                server = request.getfixturevalue("postgres_server")
+                location, variable = self._databases.enter_context(fresh_postgres_database(server)), "PGDATABASE"
+            env.setenv(variable, location)
+            result = run_cli("run", "--target", kind)
+            artifacts = directory / "artifacts"
+            artifacts.mkdir()
+            for name in ("manifest.json", "catalog.json"):
+                if (target_dir() / name).exists():
+                    shutil.copyfile(target_dir() / name, artifacts / name)
+        return SampleRun(kind, {variable: location}, result, artifacts)
+
+    def close(self) -> None:
+        self._databases.close()
+
+
+@pytest.fixture(scope="session")
+def sample_runs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SampleRuns]:
+    runs = SampleRuns(tmp_path_factory.mktemp("sample-runs"))
+    yield runs
+    runs.close()
+
+
+@pytest.fixture(params=["duckdb", pytest.param("postgres", marks=pytest.mark.postgres)])
+def sample_run(request: pytest.FixtureRequest, sample_runs: SampleRuns) -> SampleRun:
+    """`marquee run` on a fresh warehouse, once on each target (shared: see SampleRuns)."""
+    return sample_runs.get(request.param, request)
+
+
+@pytest.fixture
+def sample_warehouse(sample_run: SampleRun, monkeypatch: pytest.MonkeyPatch) -> Warehouse:
+    """The warehouse `marquee run` built (shared: tests must only read it)."""
+    for variable, value in sample_run.env.items():
+        monkeypatch.setenv(variable, value)
+    return Warehouse(Target(sample_run.kind))  # type: ignore[arg-type]
 
 
 def write_feed(path: Path, records: list[Any]) -> str:
