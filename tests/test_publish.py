@@ -17,7 +17,7 @@ import pytest
 
 from ingestion.settings import PROJECT_DIR
 from tests.conftest import Warehouse, WarehouseTemplates
-from tests.test_shows_pipeline import A_AT, B_AT, FEED_A, FEED_B, build, land, start_from_feed_a
+from tests.test_shows_pipeline import A_AT, B_AT, FEED_A, FEED_B, SHOWS, build, land, start_from_feed_a
 
 MARTS = ("master_shows", "rejected_shows", "show_history", "show_reconcile_log")
 
@@ -54,6 +54,43 @@ def test_publish_switches_versions_and_drops_old_ones(
     tables = warehouse.sql("select count(*) from information_schema.tables where table_schema = 'marts' and table_type <> 'VIEW'")
     assert set(MARTS) <= views and "media" in views and "users" in views
     assert tables == [(0,)]  # analysts' schema holds views only
+
+
+def published_views(w: Warehouse) -> set[str]:
+    return {v[0] for v in w.sql("select table_name from information_schema.views where table_schema = 'marts'")}
+
+
+def test_partial_build_publishes_the_selection_and_carries_the_rest_over(
+    warehouse: Warehouse, tmp_path: Path, warehouse_templates: WarehouseTemplates
+) -> None:
+    start_from_feed_a(warehouse, warehouse_templates)  # feed A landed and built (everything)
+    first = published(warehouse)
+    views = published_views(warehouse)
+    links = warehouse.sql("select lookup_kind, lookup_value, processed_status from marts.media_links order by 1, 2")
+    assert len(links) == 9  # a mart of another domain: feed A's six films and the three pinned titles, to fetch
+
+    land(warehouse, tmp_path, "b.json", FEED_B, B_AT)
+    out = build(warehouse, "--select", SHOWS)
+    second = published(warehouse)
+    assert second[0] != first[0] and version_schemas(warehouse) == [f"marts_v{second[0]}"]
+    assert second[1] == (7, 5, 9, 2)  # the show marts are rebuilt: as after a full build of B
+    # every other mart was copied into the new version as it was, and the views read it there
+    assert published_views(warehouse) == views
+    version_tables = {
+        row[0]
+        for row in warehouse.sql(
+            "select table_name from information_schema.tables where table_schema = ?", (f"marts_v{second[0]}",)
+        )
+    }
+    rebuilt = {"rejected_shows", "show_history", "show_reconcile_log"}  # master_shows is stateful, in core
+    assert rebuilt < version_tables and version_tables | {"master_shows", "media_history"} == views
+    assert f"; {len(version_tables - rebuilt)} not selected carried over unchanged." in out
+    assert warehouse.sql("select lookup_kind, lookup_value, processed_status from marts.media_links order by 1, 2") == links
+
+    nothing = warehouse.marquee("build", "--select", "no_such_model")
+    assert nothing.code == 1
+    assert "--select no_such_model selects nothing to build -- nothing was published" in nothing.err
+    assert published(warehouse) == second and version_schemas(warehouse) == [f"marts_v{second[0]}"]
 
 
 def test_failing_test_publishes_nothing(warehouse: Warehouse, warehouse_templates: WarehouseTemplates) -> None:

@@ -87,10 +87,18 @@ def land(w: Warehouse, tmp_path: Path, name: str, records: list, fetched_at: str
     assert f"Landed {len(records)} show records" in result.out
 
 
-def build(w: Warehouse) -> str:
-    result = w.marquee("build")
+def build(w: Warehouse, *options: str) -> str:
+    result = w.marquee("build", *options)
     assert result.code == 0, result.err + result.out
     return result.out
+
+
+SHOWS = "+marts.shows"
+
+
+def build_shows(w: Warehouse) -> str:
+    """`marquee build` of the show marts and what they depend on."""
+    return build(w, "--select", SHOWS)
 
 
 def land_and_build_feed_a(w: Warehouse, directory: Path) -> str:
