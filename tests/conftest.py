@@ -312,7 +312,9 @@ class WarehouseTemplates:
 
 
 @pytest.fixture(scope="session")
-def warehouse_templates(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[WarehouseTemplates]:
+def warehouse_templates(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[WarehouseTemplates]:
     templates = WarehouseTemplates(request, tmp_path_factory.mktemp("templates"))
     yield templates
     templates.close()
