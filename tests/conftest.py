@@ -102,7 +102,7 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
 def pytest_sessionfinish(session: pytest.Session) -> None:
     config = session.config
     if hasattr(config, "workerinput") or not config.cache or not _durations:
-        return  # the controller (or a run without xdist) keeps the durations
+        return  # the controller (or a run without xdist) records them, from every worker's reports
     config.cache.set(DURATIONS_KEY, {**config.cache.get(DURATIONS_KEY, {}), **_durations})
 
 
