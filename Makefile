@@ -30,8 +30,16 @@ run: $(STAMP) ## land the bundled sample data into DuckDB, build, generate docs,
 build: $(STAMP) ## dbt build (reconcile, history, marts, tests) on TARGET (duckdb|postgres)
 	$(BIN)/marquee build --target $(TARGET)
 
-test: $(STAMP) lint ## lint, then the whole pytest suite (DuckDB and PostgreSQL)
-	$(BIN)/pytest
+# lint runs beside pytest (its log is shown after the tests): on two cores the suite's
+# workers and lint's mostly single-process dbt compile share the machine better than in turn.
+test: $(STAMP) ## lint and the whole pytest suite (DuckDB and PostgreSQL), side by side
+	@mkdir -p target
+	@$(MAKE) --no-print-directory lint > target/lint.log 2>&1 & lint=$$!; \
+	$(BIN)/pytest; tests=$$?; \
+	wait $$lint; linted=$$?; \
+	echo "--- make lint (ran beside pytest; log in target/lint.log) ---"; cat target/lint.log; \
+	if [ $$linted -ne 0 ]; then echo "make lint failed"; fi; \
+	exit $$(( tests || linted ))
 
 test-duckdb: $(STAMP) ## the pytest suite without the PostgreSQL tests
 	$(BIN)/pytest -m "not postgres"

@@ -3,7 +3,7 @@
     marquee ingest shows --source PATH_OR_URL [--target duckdb|postgres] [--fetched-at TIME]
     marquee ingest app   --source DIRECTORY_OR_DATABASE_URL [--target duckdb|postgres]
     marquee ingest tmdb  [--target duckdb|postgres] [--limit N]
-    marquee build [--target duckdb|postgres]
+    marquee build [--target duckdb|postgres] [--select SELECTOR]
     marquee run   [--target duckdb|postgres] [--shows PATH_OR_URL ...] [--app DIRECTORY_OR_URL]
     marquee docs  [--target duckdb|postgres] [--serve PORT]
     marquee status [--target duckdb|postgres]
@@ -63,22 +63,36 @@ def ingest_tmdb(target: Target, limit: int | None = None) -> None:
     fetch(target, limit)
 
 
-def build(target: Target) -> str:
-    """dbt build into a new marts version; publish it only if everything passed."""
+def build(target: Target, select: str | None = None) -> str:
+    """dbt build into a new marts version; publish it only if everything passed.
+
+    With `select` (dbt's node selection syntax), only the selected nodes are built
+    and tested (tests that also read an unselected model are left out: dbt's
+    cautious indirect selection); the marts they do not rebuild are carried over
+    unchanged into the new version (see ingestion/publish.py).
+    """
     from ingestion.dbt import run_dbt
     from ingestion.publish import discard, new_version, publish
     from ingestion.summary import print_build_summary
 
     version = new_version()
-    log.info("Building marts version %s on %s", version, target.describe())
+    command = ["build"]
+    if select:
+        command += ["--select", select, "--indirect-selection", "cautious"]
+    selection = f" (--select {select})" if select else ""
+    log.info("Building marts version %s on %s%s", version, target.describe(), selection)
     try:
-        outcome = run_dbt(["build"], target, variables={"publish_version": version})
+        outcome = run_dbt(command, target, variables={"publish_version": version})
+        if select and not outcome.statuses:
+            raise MarqueeError(f"--select {select} selects nothing to build")
     except MarqueeError as exc:
         discard(target, version)
         raise MarqueeError(f"{exc} -- nothing was published; marts are unchanged") from None
-    published = publish(target, version, outcome.invocation_id)
-    print(f"Published {len(published.views)} marts (version {version}) to schema marts.")
-    print_build_summary(target, outcome.invocation_id)
+    published = publish(target, version, outcome.invocation_id, partial=bool(select))
+    carried = f"; {len(published.carried_over)} not selected carried over unchanged" if select else ""
+    print(f"Published {len(published.views)} marts (version {version}) to schema marts{carried}.")
+    if {"master_shows", "show_reconcile_log"} <= set(published.views):
+        print_build_summary(target, outcome.invocation_id)
     return version
 
 
@@ -154,6 +168,12 @@ def _parser() -> argparse.ArgumentParser:
     add_target(tmdb)
 
     build_cmd = commands.add_parser("build", help="run dbt build (reconcile, history, marts, tests)")
+    build_cmd.add_argument(
+        "--select",
+        metavar="SELECTOR",
+        help="build and test only these dbt nodes (dbt selection syntax, e.g. '+marts.shows': the show marts "
+        "and what they depend on); the other marts are carried over unchanged into the new version",
+    )
     add_target(build_cmd)
 
     run_cmd = commands.add_parser("run", help="land the feeds, build, fetch TMDB, build again")
@@ -235,7 +255,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 elif args.command == "ingest":
                     ingest_shows(target, args.source, args.fetched_at)
                 elif args.command == "build":
-                    build(target)
+                    build(target, args.select)
                 elif args.command == "run":
                     run(target, args.shows, args.app)
         return 0

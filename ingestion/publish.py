@@ -11,6 +11,13 @@ their audits pass on the staged rows (see macros/incremental/); their views
 simply point at them. After a successful switch the older version schemas are
 dropped, and on PostgreSQL the analyst role's grants are (re)applied in the
 same transaction, so they survive every switch.
+
+A partial build (`marquee build --select`) rebuilds only some marts: before
+the switch, each published mart it did not rebuild is copied as it is (its
+rows; dbt's column comments are not copied) into the new version, so the new
+version is again complete and the switch, the grants and the clean-up stay
+the same. Marts never published, and stateful relations that do not exist
+yet, are left out until a build makes them.
 """
 
 from __future__ import annotations
@@ -19,7 +26,7 @@ import json
 import logging
 import os
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
@@ -54,6 +61,7 @@ def analyst_role() -> str:
 class Published:
     version: str
     views: list[str]
+    carried_over: list[str] = field(default_factory=list)  # marts a partial build copied from the previous version
 
 
 def published_relations(manifest_path: str | None = None) -> dict[str, tuple[str, str]]:
@@ -78,11 +86,17 @@ def _q(identifier: str) -> str:
     return '"' + identifier.replace('"', '""') + '"'
 
 
-def publish(target: Target, version: str, invocation_id: str | None) -> Published:
-    """Switch every view in `marts` to `version` atomically; then drop older versions."""
+def publish(target: Target, version: str, invocation_id: str | None, partial: bool = False) -> Published:
+    """Switch every view in `marts` to `version` atomically; then drop older versions.
+
+    `partial`: the build selected part of the project; complete the version first.
+    """
     relations = published_relations()
+    carried_over: list[str] = []
     with connect(target) as conn:
         cur = statement_cursor(conn, target)
+        if partial:
+            relations, carried_over = _complete_version(conn, cur, target, version, relations)
         if target.name == "duckdb":
             cur.execute("begin transaction")
         existing = _existing_views(cur, target)
@@ -120,7 +134,34 @@ def publish(target: Target, version: str, invocation_id: str | None) -> Publishe
         )
         conn.commit()
         _drop_old_versions(conn, cur, target, keep=version_schema(version))
-    return Published(version, sorted(relations))
+    return Published(version, sorted(relations), sorted(carried_over))
+
+
+def _complete_version(
+    conn: Any, cur: Any, target: Target, version: str, relations: dict[str, tuple[str, str]]
+) -> tuple[dict[str, tuple[str, str]], list[str]]:
+    """After a partial build: copy each published mart it did not rebuild into the new version.
+
+    Returns the relations to publish (those that exist now) and the names copied.
+    """
+    schema = version_schema(version)
+    cur.execute("select table_schema, table_name from information_schema.tables")
+    existing = {(row[0], row[1]) for row in cur.fetchall()}
+    published = set(_existing_views(cur, target))
+    complete: dict[str, tuple[str, str]] = {}
+    copied: list[str] = []
+    for name, (relation_schema, relation) in sorted(relations.items()):
+        if (relation_schema, relation) not in existing:
+            if relation_schema != schema or name not in published:
+                continue  # never built yet: published by the first build that makes it
+            cur.execute(f"create schema if not exists {_q(schema)}")
+            cur.execute(
+                f"create table {_q(schema)}.{_q(relation)} as select * from {PUBLISHED_SCHEMA}.{_q(name)}"
+            )
+            copied.append(name)
+        complete[name] = (relation_schema, relation)
+    conn.commit()
+    return complete, copied
 
 
 def discard(target: Target, version: str) -> None:

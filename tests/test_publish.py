@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 
 from ingestion.settings import PROJECT_DIR
-from tests.conftest import Warehouse, write_feed
-from tests.test_shows_pipeline import A_AT, B_AT, FEED_A, FEED_B, build, land
+from tests.conftest import Warehouse, WarehouseTemplates
+from tests.test_shows_pipeline import A_AT, B_AT, FEED_A, FEED_B, SHOWS, build, land, start_from_feed_a
 
 MARTS = ("master_shows", "rejected_shows", "show_history", "show_reconcile_log")
 
@@ -38,9 +38,10 @@ def version_schemas(w: Warehouse) -> list[str]:
     ]
 
 
-def test_publish_switches_versions_and_drops_old_ones(warehouse: Warehouse, tmp_path: Path) -> None:
-    land(warehouse, tmp_path, "a.json", FEED_A, A_AT)
-    build(warehouse)
+def test_publish_switches_versions_and_drops_old_ones(
+    warehouse: Warehouse, tmp_path: Path, warehouse_templates: WarehouseTemplates
+) -> None:
+    start_from_feed_a(warehouse, warehouse_templates)  # feed A landed and built
     first = published(warehouse)
     assert version_schemas(warehouse) == [f"marts_v{first[0]}"]
     land(warehouse, tmp_path, "b.json", FEED_B, B_AT)
@@ -55,9 +56,45 @@ def test_publish_switches_versions_and_drops_old_ones(warehouse: Warehouse, tmp_
     assert tables == [(0,)]  # analysts' schema holds views only
 
 
-def test_failing_test_publishes_nothing(warehouse: Warehouse, tmp_path: Path) -> None:
-    land(warehouse, tmp_path, "a.json", FEED_A, A_AT)
-    build(warehouse)
+def published_views(w: Warehouse) -> set[str]:
+    return {v[0] for v in w.sql("select table_name from information_schema.views where table_schema = 'marts'")}
+
+
+def test_partial_build_publishes_the_selection_and_carries_the_rest_over(
+    warehouse: Warehouse, tmp_path: Path, warehouse_templates: WarehouseTemplates
+) -> None:
+    start_from_feed_a(warehouse, warehouse_templates)  # feed A landed and built (everything)
+    first = published(warehouse)
+    views = published_views(warehouse)
+    links = warehouse.sql("select lookup_kind, lookup_value, processed_status from marts.media_links order by 1, 2")
+    assert len(links) == 9  # a mart of another domain: feed A's six films and the three pinned titles, to fetch
+
+    land(warehouse, tmp_path, "b.json", FEED_B, B_AT)
+    out = build(warehouse, "--select", SHOWS)
+    second = published(warehouse)
+    assert second[0] != first[0] and version_schemas(warehouse) == [f"marts_v{second[0]}"]
+    assert second[1] == (7, 5, 9, 2)  # the show marts are rebuilt: as after a full build of B
+    # every other mart was copied into the new version as it was, and the views read it there
+    assert published_views(warehouse) == views
+    version_tables = {
+        row[0]
+        for row in warehouse.sql(
+            "select table_name from information_schema.tables where table_schema = ?", (f"marts_v{second[0]}",)
+        )
+    }
+    rebuilt = {"rejected_shows", "show_history", "show_reconcile_log"}  # master_shows is stateful, in core
+    assert rebuilt < version_tables and version_tables | {"master_shows", "media_history"} == views
+    assert f"; {len(version_tables - rebuilt)} not selected carried over unchanged." in out
+    assert warehouse.sql("select lookup_kind, lookup_value, processed_status from marts.media_links order by 1, 2") == links
+
+    nothing = warehouse.marquee("build", "--select", "no_such_model")
+    assert nothing.code == 1
+    assert "--select no_such_model selects nothing to build -- nothing was published" in nothing.err
+    assert published(warehouse) == second and version_schemas(warehouse) == [f"marts_v{second[0]}"]
+
+
+def test_failing_test_publishes_nothing(warehouse: Warehouse, warehouse_templates: WarehouseTemplates) -> None:
+    start_from_feed_a(warehouse, warehouse_templates)  # feed A landed and built
     version, counts, _ = published(warehouse)
     schemas = version_schemas(warehouse)
 
@@ -74,11 +111,12 @@ def test_failing_test_publishes_nothing(warehouse: Warehouse, tmp_path: Path) ->
     assert version_schemas(warehouse) == schemas  # the failed version was discarded
 
 
-def test_failing_audit_protects_state(warehouse: Warehouse, tmp_path: Path) -> None:
+def test_failing_audit_protects_state(
+    warehouse: Warehouse, tmp_path: Path, warehouse_templates: WarehouseTemplates
+) -> None:
     from ingestion.dbt import run_dbt
 
-    land(warehouse, tmp_path, "a.json", FEED_A, A_AT)
-    build(warehouse)
+    start_from_feed_a(warehouse, warehouse_templates)  # feed A landed and built
     before = published(warehouse)
     state = warehouse.sql("select version_id, valid_to from intermediate.int_show_versions order by 1")
 
@@ -99,9 +137,10 @@ def test_failing_audit_protects_state(warehouse: Warehouse, tmp_path: Path) -> N
     assert published(warehouse) == before
 
 
-def test_killed_build_leaves_marts_readable_and_unchanged(warehouse: Warehouse, tmp_path: Path) -> None:
-    land(warehouse, tmp_path, "a.json", FEED_A, A_AT)
-    build(warehouse)
+def test_killed_build_leaves_marts_readable_and_unchanged(
+    warehouse: Warehouse, warehouse_templates: WarehouseTemplates
+) -> None:
+    start_from_feed_a(warehouse, warehouse_templates)  # feed A landed and built
     before = published(warehouse)
 
     process = start_cli(warehouse, "build")
@@ -132,12 +171,11 @@ def test_a_second_build_fails_fast_while_one_runs(warehouse: Warehouse, tmp_path
 
 @pytest.mark.postgres
 def test_readers_see_a_complete_version_during_publish(
-    tmp_path: Path, analyst_role: str, postgres_warehouse: Warehouse
+    tmp_path: Path, analyst_role: str, postgres_warehouse: Warehouse, warehouse_templates: WarehouseTemplates
 ) -> None:
     # PostgreSQL only: a DuckDB file cannot be read by another process while it is written
     warehouse = postgres_warehouse
-    land(warehouse, tmp_path, "a.json", FEED_A, A_AT)
-    build(warehouse)
+    start_from_feed_a(warehouse, warehouse_templates)  # feed A landed and built
     land(warehouse, tmp_path, "b.json", FEED_B, B_AT)
     seen: set[tuple] = set()
     errors: list[str] = []

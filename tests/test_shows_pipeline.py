@@ -1,5 +1,7 @@
 """End to end on both targets: land feeds with `marquee ingest shows`, reconcile
-with `marquee build`, and assert the exact master rows, history versions,
+with `marquee build --select +marts.shows` (the show marts and everything they
+depend on: the shows do not need the app's or TMDB's marts; test_publish.py
+builds everything), and assert the exact master rows, history versions,
 rejects and reconcile log."""
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import Warehouse, write_feed
+from tests.conftest import Warehouse, WarehouseTemplates, write_feed
 
 A_AT = "2026-12-01T00:00:00Z"
 B_AT = "2026-12-02T00:00:00Z"
@@ -87,10 +89,29 @@ def land(w: Warehouse, tmp_path: Path, name: str, records: list, fetched_at: str
     assert f"Landed {len(records)} show records" in result.out
 
 
-def build(w: Warehouse) -> str:
-    result = w.marquee("build")
+def build(w: Warehouse, *options: str) -> str:
+    result = w.marquee("build", *options)
     assert result.code == 0, result.err + result.out
     return result.out
+
+
+SHOWS = "+marts.shows"
+
+
+def build_shows(w: Warehouse) -> str:
+    """`marquee build` of the show marts and what they depend on."""
+    return build(w, "--select", SHOWS)
+
+
+def land_and_build_feed_a(w: Warehouse, directory: Path) -> str:
+    land(w, directory, "a.json", FEED_A, A_AT)
+    return build(w)
+
+
+def start_from_feed_a(w: Warehouse, templates: WarehouseTemplates) -> str:
+    """Feed A landed and built on the fresh warehouse `w` (a copy of that state, built
+    once per worker and target); returns the build's output."""
+    return templates.restore(w, "feed_a_built", land_and_build_feed_a)
 
 
 def assert_feed_a_state(warehouse: Warehouse, out: str) -> None:
@@ -120,11 +141,12 @@ def assert_feed_a_state(warehouse: Warehouse, out: str) -> None:
     assert log_rows(warehouse) == [(1, 12, 6, 0, 0, 0, 5, 1)]
 
 
-def test_feeds_exercise_every_reconcile_case(warehouse: Warehouse, tmp_path: Path) -> None:
-    land(warehouse, tmp_path, "a.json", FEED_A, A_AT)
-    assert_feed_a_state(warehouse, build(warehouse))
+def test_feeds_exercise_every_reconcile_case(
+    warehouse: Warehouse, tmp_path: Path, warehouse_templates: WarehouseTemplates
+) -> None:
+    assert_feed_a_state(warehouse, start_from_feed_a(warehouse, warehouse_templates))
     land(warehouse, tmp_path, "b.json", FEED_B, B_AT)
-    out = build(warehouse)
+    out = build_shows(warehouse)
 
     assert "1 inserted, 1 updated, 2 unchanged, 1 withdrawn, 0 rejected, 0 duplicates" in out
     rows = master(warehouse)
@@ -162,7 +184,7 @@ def test_feeds_exercise_every_reconcile_case(warehouse: Warehouse, tmp_path: Pat
 
     # a withdrawn show that reappears is reinstated (counted as updated)
     land(warehouse, tmp_path, "c.json", FEED_C, C_AT)
-    out = build(warehouse)
+    out = build_shows(warehouse)
     assert "0 inserted, 1 updated, 4 unchanged, 0 withdrawn" in out
     assert master(warehouse)["M6"][-3:] == (ts(A_AT), ts(C_AT), None)
     assert warehouse.sql(
@@ -174,7 +196,7 @@ def test_loads_between_builds_apply_in_load_order(warehouse: Warehouse, tmp_path
     land(warehouse, tmp_path, "a.json", FEED_A, A_AT)
     land(warehouse, tmp_path, "b.json", FEED_B, B_AT)
     land(warehouse, tmp_path, "c.json", FEED_C, C_AT)
-    out = build(warehouse)
+    out = build_shows(warehouse)
 
     # the same counts as building after each load, summed: 6+1+0, 0+1+1, 0+2+4, 0+1+0
     assert "Reconciled 3 loads (21 records): 7 inserted, 2 updated, 6 unchanged, 1 withdrawn, 5 rejected, 1 duplicates" in out
@@ -188,17 +210,17 @@ def test_loads_between_builds_apply_in_load_order(warehouse: Warehouse, tmp_path
 
 def test_rebuilding_and_relanding_change_nothing(warehouse: Warehouse, tmp_path: Path) -> None:
     land(warehouse, tmp_path, "b.json", FEED_B, B_AT)
-    build(warehouse)
+    build_shows(warehouse)
     before = warehouse.sql(f"select {MASTER_COLUMNS} from marts.master_shows order by movie_id")
     versions = warehouse.scalar("select count(*) from marts.show_history")
 
-    assert "No new show loads to reconcile." in build(warehouse)
+    assert "No new show loads to reconcile." in build_shows(warehouse)
     assert len(log_rows(warehouse)) == 1
 
     # the same feed landed twice more: both loads reconciled, every show unchanged in each
     land(warehouse, tmp_path, "b.json", FEED_B, B_AT)
     land(warehouse, tmp_path, "b.json", FEED_B, B_AT)
-    assert "Reconciled 2 loads (8 records): 0 inserted, 0 updated, 8 unchanged, 0 withdrawn" in build(warehouse)
+    assert "Reconciled 2 loads (8 records): 0 inserted, 0 updated, 8 unchanged, 0 withdrawn" in build_shows(warehouse)
     assert warehouse.sql(f"select {MASTER_COLUMNS} from marts.master_shows order by movie_id") == before
     assert warehouse.scalar("select count(*) from marts.show_history") == versions
 
@@ -209,5 +231,5 @@ def test_naive_show_times_are_read_in_the_feed_time_zone(
     # the parsing itself is unit-tested on both engines (stg_shows__shows); this checks the setting
     monkeypatch.setenv("MARQUEE_FEED_TIMEZONE", "Europe/Paris")
     land(duckdb_warehouse, tmp_path, "a.json", [show("M3", 5, "Screen 1", "2026-12-06T10:00:00")], A_AT)
-    build(duckdb_warehouse)
+    build_shows(duckdb_warehouse)
     assert duckdb_warehouse.scalar("select show_time from marts.master_shows") == ts("2026-12-06T09:00:00")
