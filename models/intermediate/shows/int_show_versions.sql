@@ -1,6 +1,10 @@
 {#-
-    The reconcile, set-based: applies every load landed since the last build,
-    in load order, to the show state and keeps every version of every show.
+    The reconcile, set-based: applies every load landed since the last build
+    to the show state and keeps every version of every show. History is a
+    function of the set of feeds, ordered by the time each was fetched (ties
+    by load id), never of the order they were landed in: a feed fetched
+    before feeds already reconciled (a back-fill) re-derives the history from
+    its fetch time on, replaying the later loads after it (see "replay" below).
 
     One row per version of a show (record_type 'show', valid_to null for the
     current one) plus one summary row per reconciled load (record_type 'load')
@@ -25,6 +29,19 @@
     with changes, missing from a load, reinstated) go through the events and
     their windows.
 
+    Replay: the loads in scope are the loads landed since the last build plus
+    every reconciled load fetched after the earliest of them (none in the usual
+    case, where feeds land in fetch order). The state they apply to is the
+    version of each show valid at that point; every version opened from then
+    on is rewritten (the strategy's `delete_also` removes the ones the replay
+    no longer produces), and the replayed loads' summaries are re-counted.
+
+    Instants: a load's `fetched_at` here is its effective instant, the feed's
+    fetch time plus one microsecond per earlier load fetched at the very same
+    time, so that every load has its own instant and no version is valid for
+    no time. The summary row keeps the feed's own fetch time in `valid_from`
+    and the effective instant in `valid_to`.
+
     Stateful: never rebuilt from nothing (full_refresh is off).
 -#}
 {{
@@ -36,6 +53,8 @@
         pre_hook="{{ set_reconcile_planner() }}",
         post_hook="{{ analyze_relation(this) }}",
         full_refresh=false,
+        delete_also="record_type = 'show' and valid_from >= (
+            select min(replay_loads.valid_to) from __staged__ as replay_loads where replay_loads.record_type = 'load')",
         audits={
             'version ids are unique': "select version_id from __staged__
                 group by version_id having count(*) > 1",
@@ -47,7 +66,15 @@
                 inner join __target__ as target
                     on staged.show_id = target.show_id and target.record_type = 'show' and target.valid_to is null
                 where staged.valid_to is null
-                    and target.version_id not in (select version_id from __staged__)",
+                    and target.version_id not in (select version_id from __staged__)
+                    and target.valid_from < (select min(replay_loads.valid_to) from __staged__ as replay_loads
+                        where replay_loads.record_type = 'load')",
+            'versions are valid for a positive time': "select version_id from __staged__
+                where record_type = 'show' and valid_to <= valid_from",
+            'a replayed load still has all its records': "select staged.load_id from __staged__ as staged
+                inner join __target__ as target
+                    on staged.version_id = target.version_id and target.record_type = 'load'
+                where staged.records_count <> target.records_count",
             'every record of a load is accounted for': "select load_id from __staged__
                 where record_type = 'load' and records_count <> inserted_count + updated_count
                     + unchanged_count + rejected_count + duplicates_count",
@@ -66,11 +93,15 @@
 
 {%- set attributes = show_attribute_columns() %}
 {%- set key_columns = ['movie_id', 'cinema_id', 'screen_name', 'show_time'] %}
-{#- the current version of every show before this build (none on the first) #}
+{#- the version of every show valid at the replay point (the current one when nothing is replayed; none on the first build) #}
 {%- set current_versions_query %}
     {% if is_incremental() %}
-        select * from {{ this }}
-        where record_type = 'show' and valid_to is null
+        select ledger.* from {{ this }} as ledger
+        cross join replay_point
+        where
+            ledger.record_type = 'show'
+            and ledger.valid_from < replay_point.replay_from
+            and (ledger.valid_to is null or ledger.valid_to > replay_point.replay_from)
     {% else %}
         select
             cast(null as {{ dbt.type_string() }}) as version_id,
@@ -104,31 +135,102 @@ records as (
     select * from {{ ref('int_show_records_validated') }}
 ),
 
-pending_loads as (
+-- the loads reconciled before: the feed's fetch time and the load's effective instant
+reconciled_loads as (
+    {% if is_incremental() %}
+        select
+            load_id,
+            valid_from as feed_fetched_at,
+            valid_to as fetched_at
+        from {{ this }}
+        where record_type = 'load'
+    {% else %}
+        select
+            cast(null as {{ dbt.type_string() }}) as load_id,
+            cast(null as timestamp) as feed_fetched_at,
+            cast(null as timestamp) as fetched_at
+        where 1 = 0
+    {% endif %}
+),
+
+landed_loads as (
     select
         load_id,
-        max(fetched_at) as fetched_at,
-        count(*) as records_count,
-        cast(sum(case when record_status = 'rejected' then 1 else 0 end) as bigint) as rejected_count,
-        cast(sum(case when record_status = 'duplicate' then 1 else 0 end) as bigint) as duplicates_count
+        max(fetched_at) as feed_fetched_at
     from records
     {% if is_incremental() %}
-        where load_id > (select coalesce(max(load_id), '') from {{ this }})
+        where load_id > (select coalesce(max(reconciled_loads.load_id), '') from reconciled_loads)
     {% endif %}
     group by load_id
 ),
 
--- how many loads are pending, the first of them, and the earliest fetch time of the pending feeds
--- (a key listed in every pending feed was first seen at that time)
+-- each new load's effective instant: after every load (earlier or reconciled) fetched at the same time
+new_loads as (
+    select
+        landed_loads.load_id,
+        landed_loads.feed_fetched_at,
+        landed_loads.feed_fetched_at + interval '1 microsecond' * (
+            coalesce(same_time.loads_count, 0)
+            + row_number() over (partition by landed_loads.feed_fetched_at order by landed_loads.load_id)
+            - 1
+        ) as fetched_at
+    from landed_loads
+    left join (
+        select
+            feed_fetched_at,
+            count(*) as loads_count
+        from reconciled_loads
+        group by feed_fetched_at
+    ) as same_time on landed_loads.feed_fetched_at = same_time.feed_fetched_at
+),
+
+-- where the history is re-derived from: the earliest new load (null when there is none)
+replay_point as (
+    select min(fetched_at) as replay_from
+    from new_loads
+),
+
+-- the loads applied by this build, in order of their instants: the new ones and the reconciled
+-- ones fetched after the earliest new one (a back-fill re-derives what comes after it)
+scope_loads as (
+    select
+        load_id,
+        feed_fetched_at,
+        fetched_at
+    from new_loads
+    union all
+    select
+        reconciled_loads.load_id,
+        reconciled_loads.feed_fetched_at,
+        reconciled_loads.fetched_at
+    from reconciled_loads
+    cross join replay_point
+    where reconciled_loads.fetched_at > replay_point.replay_from
+),
+
+pending_loads as (
+    select
+        scope_loads.load_id,
+        scope_loads.feed_fetched_at,
+        scope_loads.fetched_at,
+        count(records.load_id) as records_count,
+        cast(sum(case when records.record_status = 'rejected' then 1 else 0 end) as bigint) as rejected_count,
+        cast(sum(case when records.record_status = 'duplicate' then 1 else 0 end) as bigint) as duplicates_count
+    from scope_loads
+    left join records on scope_loads.load_id = records.load_id
+    group by scope_loads.load_id, scope_loads.feed_fetched_at, scope_loads.fetched_at
+),
+
+-- how many loads are applied and the instant of the first (a key listed in every applied feed
+-- was first seen then, unless it was known before)
 pending_span as (
     select
         count(*) as loads_count,
-        min(load_id) as first_load_id,
         min(fetched_at) as first_fetched_at
     from pending_loads
 ),
 
--- the winning record of each key in each pending load
+-- the winning record of each key in each applied load
 arrivals as (
     select
         records.show_id,
@@ -143,19 +245,21 @@ arrivals as (
     where records.record_status = 'accepted'
 ),
 
--- the current version of every show before this build, the columns every
--- key's classification needs (the full rows only for the shows with events)
+-- the version of every show valid at the replay point, the columns every key's classification
+-- needs (the full rows only for the shows with events); a version closed after that point was
+-- closed by a replayed load, so its show is re-derived with events
 prior_states as (
     select
         current_versions.show_id,
         current_versions.cinema_id,
         current_versions.show_time,
         current_versions.attributes_hash,
-        current_versions.withdrawn_at
+        current_versions.withdrawn_at,
+        current_versions.valid_to
     from ({{ current_versions_query }}) as current_versions
 ),
 
--- per key: in how many pending loads it is listed, with how many attribute sets
+-- per key: in how many applied loads it is listed, with how many attribute sets
 listings as (
     select
         show_id,
@@ -177,6 +281,7 @@ key_paths as (
             when prior_states.show_id is null then 'fresh'
             when
                 prior_states.withdrawn_at is null
+                and prior_states.valid_to is null
                 and prior_states.attributes_hash = listings.attributes_hash
                 then 'settled'
             else 'eventful'
@@ -204,12 +309,12 @@ eventful_arrivals as (
 ),
 
 -- keys known before each load: from the prior state, or from the first
--- pending load they arrived in (fresh keys are listed in every load, so
+-- applied load they arrived in (fresh keys are listed in every load, so
 -- they are never absent and need no entry)
 first_arrivals as (
     select
         eventful_arrivals.show_id,
-        min(eventful_arrivals.load_id) as first_load_id
+        min(eventful_arrivals.fetched_at) as first_fetched_at
     from eventful_arrivals
     left join prior_states on eventful_arrivals.show_id = prior_states.show_id
     where prior_states.show_id is null
@@ -221,19 +326,19 @@ known_shows as (
         show_id,
         cinema_id,
         show_time,
-        '' as known_since_load_id
+        cast(null as timestamp) as known_since_at
     from prior_states
     union all
     select
         eventful_arrivals.show_id,
         eventful_arrivals.cinema_id,
         eventful_arrivals.show_time,
-        eventful_arrivals.load_id as known_since_load_id
+        eventful_arrivals.fetched_at as known_since_at
     from eventful_arrivals
     inner join first_arrivals
         on
             eventful_arrivals.show_id = first_arrivals.show_id
-            and eventful_arrivals.load_id = first_arrivals.first_load_id
+            and eventful_arrivals.fetched_at = first_arrivals.first_fetched_at
 ),
 
 load_cinemas as (
@@ -243,17 +348,15 @@ load_cinemas as (
     from arrivals
 ),
 
--- known future shows of a cinema in a feed that the feed does not list
+-- known future shows of a cinema in a feed that the feed does not list (future: after the
+-- feed's own fetch time)
 absences as (
     select
         known_shows.show_id,
         load_cinemas.load_id,
         pending_loads.fetched_at
     from known_shows
-    inner join load_cinemas
-        on
-            known_shows.cinema_id = load_cinemas.cinema_id
-            and known_shows.known_since_load_id < load_cinemas.load_id
+    inner join load_cinemas on known_shows.cinema_id = load_cinemas.cinema_id
     inner join pending_loads on load_cinemas.load_id = pending_loads.load_id
     left join arrivals
         on
@@ -261,7 +364,8 @@ absences as (
             and known_shows.show_id = arrivals.show_id
     where
         arrivals.show_id is null
-        and known_shows.show_time > pending_loads.fetched_at
+        and (known_shows.known_since_at is null or known_shows.known_since_at < pending_loads.fetched_at)
+        and known_shows.show_time > pending_loads.feed_fetched_at
 ),
 
 events as (
@@ -293,7 +397,7 @@ event_shows as (
     from events
 ),
 
--- the full current version of the shows with events
+-- the full version at the replay point of the shows with events
 prior_versions as (
     select current_versions.*
     from ({{ current_versions_query }}) as current_versions
@@ -310,7 +414,7 @@ sequenced as (
         lag(attributes_hash) over by_show as previous_attributes_hash,
         min(case when is_present then fetched_at end) over (partition by show_id) as first_arrival_at
     from events
-    window by_show as (partition by show_id order by load_id)
+    window by_show as (partition by show_id order by fetched_at)
 ),
 
 arrival_keys as (
@@ -364,8 +468,8 @@ classified as (
 changes as (
     select
         *,
-        lead(fetched_at) over (partition by show_id order by load_id) as next_change_at,
-        row_number() over (partition by show_id order by load_id) as change_sequence
+        lead(fetched_at) over (partition by show_id order by fetched_at) as next_change_at,
+        row_number() over (partition by show_id order by fetched_at) as change_sequence
     from classified
     where change_type in ('inserted', 'updated', 'reinstated', 'withdrawn')
 ),
@@ -390,7 +494,7 @@ new_versions as (
     from changes
 ),
 
--- one version per fresh key, opened by the first pending load
+-- one version per fresh key, opened by the first applied load
 fresh_versions as (
     select
         {{ surrogate_key(['arrivals.show_id', 'arrivals.load_id']) }} as version_id,
@@ -406,13 +510,15 @@ fresh_versions as (
         cast(null as timestamp) as valid_to,
         arrivals.load_id
     from arrivals
-    inner join pending_span on arrivals.load_id = pending_span.first_load_id
+    inner join pending_span on arrivals.fetched_at = pending_span.first_fetched_at
     inner join key_paths
         on
             arrivals.show_id = key_paths.show_id
             and key_paths.key_path = 'fresh'
 ),
 
+-- the version at the replay point, closed by its first change (or open again, when the change
+-- that had closed it was replayed away)
 closed_versions as (
     select
         prior_versions.version_id,
@@ -428,10 +534,11 @@ closed_versions as (
         changes.fetched_at as valid_to,
         prior_versions.load_id
     from prior_versions
-    inner join changes
+    left join changes
         on
             prior_versions.show_id = changes.show_id
             and changes.change_sequence = 1
+    where changes.show_id is not null or prior_versions.valid_to is not null
 ),
 
 load_counts as (
@@ -450,15 +557,16 @@ load_summaries as (
         {{ surrogate_key(["'load'", 'pending_loads.load_id']) }} as version_id,
         'load' as record_type,
         pending_loads.load_id,
+        pending_loads.feed_fetched_at,
         pending_loads.fetched_at,
         pending_loads.records_count,
         coalesce(load_counts.inserted_count, 0)
-        + case when pending_loads.load_id = pending_span.first_load_id then path_counts.fresh_count else 0 end
+        + case when pending_loads.fetched_at = pending_span.first_fetched_at then path_counts.fresh_count else 0 end
             as inserted_count,
         coalesce(load_counts.updated_count, 0) as updated_count,
         coalesce(load_counts.unchanged_count, 0)
         + path_counts.settled_count
-        + case when pending_loads.load_id = pending_span.first_load_id then 0 else path_counts.fresh_count end
+        + case when pending_loads.fetched_at = pending_span.first_fetched_at then 0 else path_counts.fresh_count end
             as unchanged_count,
         coalesce(load_counts.withdrawn_count, 0) as withdrawn_count,
         pending_loads.rejected_count,
@@ -498,7 +606,7 @@ final as (
         {%- endfor %}
         null as first_seen_at,
         null as withdrawn_at,
-        fetched_at as valid_from,
+        feed_fetched_at as valid_from,
         fetched_at as valid_to,
         load_id,
         records_count,

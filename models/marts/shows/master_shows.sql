@@ -2,8 +2,9 @@
     The deduplicated master show table: one row per show key ever accepted,
     with its current attributes. A withdrawn show keeps its row with
     `withdrawn_at` set. Incremental: each build merges only the shows whose
-    current version was written since the last merge, so its cost follows
-    what changed. Stateful: never rebuilt from nothing, kept in schema `core`
+    current version was written (reconciled) since the last merge, so its cost
+    follows what changed; a back-fill that re-derives older loads rewrites
+    their versions, and so re-merges their shows too. Stateful: never rebuilt from nothing, kept in schema `core`
     (published as the view marts.master_shows), merged only after its audits
     pass on the staged rows.
     `tmdb_id` comes from the TMDB title match (int_tmdb_show_matches); a match
@@ -15,7 +16,7 @@
         unique_key='show_id',
         schema='core',
         incremental_strategy='audited_delete_insert',
-        on_schema_change='fail',
+        on_schema_change='append_new_columns',
         pre_hook="{{ set_reconcile_planner() }}",
         full_refresh=false,
         audits={
@@ -70,8 +71,8 @@ current_versions as (
         and valid_to is null
         and (
             {% if is_incremental() %}
-                load_id > (
-                    select coalesce(max(merged.last_load_id), '') as watermark
+                reconciled_at >= (
+                    select coalesce(max(merged.reconciled_at), cast('1970-01-01' as timestamp)) as watermark
                     from {{ this }} as merged
                 )
             {% else %}
@@ -99,7 +100,8 @@ final as (
         current_versions.valid_from as last_changed_at,
         current_versions.withdrawn_at,
         current_versions.load_id as last_load_id,
-        tmdb_matches.tmdb_id
+        tmdb_matches.tmdb_id,
+        current_versions.reconciled_at
     from current_versions
     left join tmdb_matches
         on current_versions.title = tmdb_matches.title
