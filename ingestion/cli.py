@@ -21,6 +21,7 @@ import sys
 from collections.abc import Sequence
 from datetime import datetime, timezone
 
+from ingestion import redaction
 from ingestion.errors import MarqueeError
 from ingestion.locking import warehouse_lock
 from ingestion.settings import TARGETS, Target, resolve_target
@@ -216,7 +217,10 @@ class _JsonFormatter(logging.Formatter):
 
 
 def _configure_logging(verbose: bool) -> None:
-    """Quiet, human lines on stderr by default; --verbose adds detail (and dbt's own log)."""
+    """Quiet, human lines on stderr by default; --verbose adds detail (and dbt's own log).
+
+    Every record is redacted when it is created (ingestion/redaction.py), in every mode."""
+    redaction.install()
     handler = logging.StreamHandler(sys.stderr)
     if os.environ.get("MARQUEE_LOG_FORMAT", "text") == "json":
         handler.setFormatter(_JsonFormatter())
@@ -260,7 +264,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                     run(target, args.shows, args.app)
         return 0
     except MarqueeError as exc:
-        print(f"marquee: error: {exc}", file=sys.stderr)
+        print(f"marquee: error: {redaction.redact(str(exc))}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("marquee: interrupted", file=sys.stderr)

@@ -32,6 +32,7 @@ from ingestion.app.database import AppDatabase, looks_like_url, open_database
 from ingestion.app.export import AppExport
 from ingestion.app.rows import RowShaper, column_hints, dropped_columns_warning
 from ingestion.app.settings import APP_TABLES, CHUNK_SIZE, PII_KEY_ENV, PII_KEY_SECRET, AppTable
+from ingestion import redaction
 from ingestion.errors import MarqueeError
 from ingestion.settings import Target
 
@@ -80,6 +81,7 @@ def resolve_pii_key(explicit: str | None = None) -> str:
             f"no key to pseudonymise app emails: set {PII_KEY_ENV} "
             f"(or {PII_KEY_SECRET} in .dlt/secrets.toml); nothing was loaded"
         )
+    redaction.register(str(key))
     return str(key)
 
 

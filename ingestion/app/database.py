@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ingestion.app.settings import APP_TABLES
+from ingestion import redaction
 from ingestion.errors import MarqueeError
 
 SUPPORTED_BACKENDS = ("postgresql", "sqlite")
@@ -57,6 +58,7 @@ def open_database(url: str) -> AppDatabase:
     label = redact_url(url)
     try:
         parsed = make_url(url)
+        redaction.register(parsed.password and str(parsed.password))
     except (ArgumentError, ValueError):
         raise AppDatabaseError(f"not a database URL: {label}") from None
     backend = parsed.get_backend_name()

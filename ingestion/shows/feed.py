@@ -17,12 +17,13 @@ from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
 import httpx
 import ijson
 import pyarrow as pa
 
+from ingestion import redaction
 from ingestion.errors import MarqueeError
 from ingestion.shows.settings import (
     BATCH_SIZE,
@@ -61,6 +62,15 @@ def redact_source(source: str) -> str:
     if parts.port:
         host = f"{host}:{parts.port}"
     return urlunsplit((parts.scheme, host, parts.path, "", ""))
+
+
+def _url_secrets(source: str) -> list[str]:
+    """What a feed URL carries that must never be shown: its password and its query values
+    (those long enough to be tokens; credential-named parameters are masked whatever their length)."""
+    parts = urlsplit(source)
+    if parts.scheme not in ("http", "https"):
+        return []
+    return [parts.password or ""] + [value for _, value in parse_qsl(parts.query) if len(value) >= 8]
 
 
 def _as_text(value: Any) -> str | None:
@@ -106,6 +116,7 @@ class ShowsFeed:
     def __init__(self, source: str, fetched_at: datetime) -> None:
         self.source = source
         self.label = redact_source(source)
+        redaction.register(*_url_secrets(source))
         self.fetched_at = fetched_at
         self.records_read = 0
 

@@ -29,6 +29,7 @@ from typing import Any
 import dlt
 from dlt.sources import DltResource
 
+from ingestion import redaction
 from ingestion.errors import MarqueeError
 from ingestion.settings import Target
 from ingestion.tmdb import settings
@@ -91,6 +92,7 @@ def resolve_credentials() -> Credentials:
     # dlt.secrets looks values up with a secret type hint: traces never keep them
     token = dlt.secrets.get("tmdb_api_read_token")
     key = dlt.secrets.get("tmdb_api_key")
+    redaction.register(str(token) if token else None, str(key) if key else None)
     return Credentials(
         read_token=str(token).strip() or None if token else None,
         api_key=str(key).strip() or None if key else None,
