@@ -28,6 +28,7 @@ RAW_COLUMN_HINTS = {
     "_source": {"data_type": "text", "nullable": False},
     "_extra_fields": {"data_type": "text", "nullable": True},
     "_invalid_record": {"data_type": "text", "nullable": True},
+    "_reject_reason": {"data_type": "text", "nullable": True},
 }
 
 

@@ -3,9 +3,18 @@
 The document is parsed incrementally with ijson, so a feed of millions of shows
 never sits in memory as Python objects: records are turned into columnar
 batches of `BATCH_SIZE` rows as they stream past. Every value is kept as-is
-(as text; JSON numbers and booleans in their JSON spelling) because typing and
-cleaning are dbt's job. A record that is not a JSON object is kept too, in
-`_invalid_record`, so staging can reject it with a reason.
+(as text; JSON numbers of any size as their exact decimal text, booleans in
+their JSON spelling) because typing and cleaning are dbt's job. A record that
+is not a JSON object is kept too, in `_invalid_record`, so staging can reject
+it with a reason.
+
+What no warehouse can store is made safe per record, the same on every engine:
+NUL characters and lone UTF-16 surrogates in text become U+FFFD, and a record
+nested deeper than MAX_NESTING_DEPTH levels is not built at all (its events are
+skipped; building it costs memory quadratic in its depth): it lands with every
+field null and `_reject_reason` saying why, so staging rejects it. The
+document is parsed from ijson's basic events (no path strings, which are what
+grows quadratically with depth).
 """
 
 from __future__ import annotations
@@ -13,8 +22,10 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+import re
 from collections.abc import Iterator
 from datetime import datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any
 from urllib.parse import parse_qsl, urlsplit, urlunsplit
@@ -29,13 +40,17 @@ from ingestion.shows.settings import (
     BATCH_SIZE,
     FEED_FIELDS,
     HTTP_TIMEOUT_SECONDS,
+    MAX_NESTING_DEPTH,
     PROGRESS_EVERY,
     RECORDS_PATH,
 )
 
 log = logging.getLogger(__name__)
 
-META_COLUMNS = ("_record_index", "_feed_fetched_at", "_source", "_extra_fields", "_invalid_record")
+META_COLUMNS = ("_record_index", "_feed_fetched_at", "_source", "_extra_fields", "_invalid_record", "_reject_reason")
+# characters no warehouse stores as text: NUL (PostgreSQL) and lone surrogates (not encodable as UTF-8)
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+REPLACEMENT = "\ufffd"
 
 ARROW_SCHEMA = pa.schema(
     [pa.field(column, pa.string()) for column in FEED_FIELDS.values()]
@@ -45,6 +60,7 @@ ARROW_SCHEMA = pa.schema(
         pa.field("_source", pa.string(), nullable=False),
         pa.field("_extra_fields", pa.string()),
         pa.field("_invalid_record", pa.string()),
+        pa.field("_reject_reason", pa.string()),
     ]
 )
 
@@ -73,16 +89,94 @@ def _url_secrets(source: str) -> list[str]:
     return [parts.password or ""] + [value for _, value in parse_qsl(parts.query) if len(value) >= 8]
 
 
+class TooDeep:
+    """A record that was not built: nested deeper than MAX_NESTING_DEPTH."""
+
+    reason = f"the record is nested deeper than {MAX_NESTING_DEPTH} levels"
+
+
+def _storable(text: str) -> str:
+    if text.isascii() and "\x00" not in text:
+        return text
+    return _UNSTORABLE.sub(REPLACEMENT, text)
+
+
 def _as_text(value: Any) -> str | None:
     if value is None:
         return None
     if isinstance(value, str):
-        return value
+        return _storable(value)
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, (int, float)):
-        return repr(value) if isinstance(value, float) else str(value)
-    return json.dumps(value, ensure_ascii=False, default=str)
+    if isinstance(value, (int, Decimal)):
+        return str(value)
+    return _storable(json.dumps(value, ensure_ascii=False, default=str))
+
+
+_OPEN = {"start_map": dict, "start_array": list}
+_CLOSE = ("end_map", "end_array")
+
+
+def records_at(events: Iterator[tuple[str, Any]], path: tuple[str, ...]) -> Iterator[Any]:
+    """The items of the array at `path` (object keys from the root object), built from ijson's
+    basic events; an item nested deeper than MAX_NESTING_DEPTH is yielded as TooDeep, unbuilt.
+    Returns (as the generator's return value) whether the array was there at all."""
+    wanted = [("map", None)] + [("map", name) for name in path[:-1]] + [("array", path[-1])]
+    outer: list[tuple[str, str | None]] = []  # the open containers above the items: (kind, key in parent)
+    key: str | None = None
+    found = in_records = False
+    containers: list[Any] = []  # the item being built: its open containers, innermost last
+    keys: list[Any] = []
+    skipping = 0
+    for event, value in events:
+        if skipping:
+            if event in _OPEN:
+                skipping += 1
+            elif event in _CLOSE:
+                skipping -= 1
+                if not skipping:
+                    yield TooDeep()
+            continue
+        if containers:
+            top = containers[-1]
+            if event == "map_key":
+                keys[-1] = value
+            elif event in _OPEN:
+                if len(containers) >= MAX_NESTING_DEPTH:
+                    skipping, containers, keys = len(containers) + 1, [], []
+                    continue
+                child = _OPEN[event]()
+                if type(top) is dict:
+                    top[keys[-1]] = child
+                else:
+                    top.append(child)
+                containers.append(child)
+                keys.append(None)
+            elif event in _CLOSE:
+                done = containers.pop()
+                keys.pop()
+                if not containers:
+                    yield done
+            elif type(top) is dict:
+                top[keys[-1]] = value
+            else:
+                top.append(value)
+        elif event == "map_key":
+            key = value
+        elif in_records and event in _OPEN:
+            containers, keys = [_OPEN[event]()], [None]
+        elif event in _OPEN:
+            parent_is_map = bool(outer) and outer[-1][0] == "map"
+            outer.append(("map" if event == "start_map" else "array", key if parent_is_map else None))
+            key = None
+            in_records = outer == wanted
+            found = found or in_records
+        elif event in _CLOSE:
+            outer.pop()
+            in_records = outer == wanted
+        elif in_records:
+            yield value
+    return found
 
 
 def _first_line(exc: BaseException) -> str:
@@ -147,25 +241,14 @@ class ShowsFeed:
             raise self.fail("permission denied") from None
 
     def _records(self) -> Iterator[Any]:
+        """Every record of the document (numbers exact: int or Decimal); the whole document must parse."""
         with self._open() as stream:
             try:
-                for record in ijson.items(stream, f"{RECORDS_PATH}.item", use_float=True):
-                    yield record
+                found = yield from records_at(ijson.basic_parse(stream), tuple(RECORDS_PATH.split(".")))
             except ijson.JSONError as exc:
                 raise self.fail(f"invalid JSON ({_first_line(exc) or 'truncated document'})") from None
-        if self.records_read == 0:
-            self._check_shape()
-
-    def _check_shape(self) -> None:
-        """An empty result is only valid for a well-formed `{"data": {"allShows": []}}`."""
-        with self._open() as stream:
-            try:
-                for prefix, event, _ in ijson.parse(stream):
-                    if prefix == RECORDS_PATH and event == "start_array":
-                        return
-            except ijson.JSONError as exc:
-                raise self.fail(f"invalid JSON ({_first_line(exc) or 'truncated document'})") from None
-        raise self.fail('wrong shape: expected {"data": {"allShows": [...]}}')
+        if not found:
+            raise self.fail('wrong shape: expected {"data": {"allShows": [...]}}')
 
     def arrow_batches(self) -> Iterator[pa.Table]:
         """The feed's records as Arrow tables of at most BATCH_SIZE rows."""
@@ -179,13 +262,16 @@ class ShowsFeed:
                 for field, column in raw_columns:
                     columns[column].append(_as_text(record.get(field)))
                 extra = {k: v for k, v in record.items() if k not in known}
-                columns["_extra_fields"].append(json.dumps(extra, ensure_ascii=False, default=str) if extra else None)
+                columns["_extra_fields"].append(_as_text(extra) if extra else None)
                 columns["_invalid_record"].append(None)
+                columns["_reject_reason"].append(None)
             else:
                 for _, column in raw_columns:
                     columns[column].append(None)
                 columns["_extra_fields"].append(None)
-                columns["_invalid_record"].append(_as_text(record) if record is not None else "null")
+                too_deep = isinstance(record, TooDeep)
+                columns["_invalid_record"].append(None if too_deep else _as_text(record) if record is not None else "null")
+                columns["_reject_reason"].append(record.reason if too_deep else None)
             columns["_record_index"].append(index)
             if len(columns["_record_index"]) >= BATCH_SIZE:
                 yield self._batch(columns)

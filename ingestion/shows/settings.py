@@ -29,3 +29,8 @@ BATCH_SIZE = 50_000
 PROGRESS_EVERY = 250_000
 
 HTTP_TIMEOUT_SECONDS = 60.0
+
+# Deepest nesting a record may have (the record object is level 1). A deeper
+# record is not built (its cost grows with its depth): it lands with every field
+# null and `_reject_reason` set, and is rejected by dbt with that reason.
+MAX_NESTING_DEPTH = 32

@@ -1,4 +1,6 @@
--- Every landed record with its verdict: rejected (with the reasons), a
+-- Every landed record with its verdict: rejected (with the reasons: a key
+-- field missing, unparseable or longer than var show_key_max_length, or what
+-- the landing could not build), a
 -- duplicate superseded by a later record of the same key in the same feed,
 -- or accepted. Nothing is dropped here. Incremental by load: each build types
 -- and classifies only the loads landed since the last one.
@@ -6,7 +8,7 @@
     config(
         materialized='incremental',
         incremental_strategy='audited_append',
-        on_schema_change='fail',
+        on_schema_change='append_new_columns',
         pre_hook="{{ set_reconcile_planner() }}",
         post_hook="{{ analyze_relation(this) }}",
         audits={
@@ -22,6 +24,8 @@
     )
 }}
 
+{%- set key_max_length = var('show_key_max_length') | int %}
+
 with
 
 records as (
@@ -35,12 +39,17 @@ validated as (
     select
         *,
         case
+            when landing_reject_reason is not null then landing_reject_reason
             when invalid_record is not null then 'record is not a JSON object'
             else {{ combine_reject_reasons([
-                "case when movie_id is null then 'movie_id is missing' end",
+                "case when movie_id is null then 'movie_id is missing'
+                    when length(movie_id) > " ~ key_max_length ~ " then 'movie_id is longer than "
+                    ~ key_max_length ~ " characters' end",
                 "case when nullif(trim(cinema_id_text), '') is null then 'cinema_id is missing'
                     when cinema_id is null then 'cinema_id is not an integer' end",
-                "case when screen_name is null then 'screen_name is missing' end",
+                "case when screen_name is null then 'screen_name is missing'
+                    when length(screen_name) > " ~ key_max_length ~ " then 'screen_name is longer than "
+                    ~ key_max_length ~ " characters' end",
                 "case when nullif(trim(show_time_text), '') is null then 'show_time is missing'
                     when show_time is null then 'show_time is not an ISO 8601 timestamp' end",
             ]) }}

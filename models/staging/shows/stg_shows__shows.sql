@@ -11,6 +11,7 @@ renamed as (
         _feed_fetched_at at time zone 'UTC' as fetched_at,
         _source as source_uri,
         _invalid_record as invalid_record,
+        _reject_reason as landing_reject_reason,
 
         -- the key, typed; the raw text is kept to explain rejections
         nullif(trim(movie_id), '') as movie_id,
