@@ -5,19 +5,20 @@ rebuilt marts into a new schema `marts_v<version>` beside it (dbt var
 `publish_version`), runs every test, and only when all passed switches each
 view in `marts` to the new version in ONE transaction (DuckDB and PostgreSQL
 both have transactional DDL). A failing test, a crash or a kill before that
-commit leaves `marts` exactly as it was. Stateful marts (the incremental
-master table) live in their own schema and are updated in place, only after
-their audits pass on the staged rows (see macros/incremental/); their views
-simply point at them. After a successful switch the older version schemas are
-dropped, and on PostgreSQL the analyst role's grants are (re)applied in the
+commit leaves `marts` exactly as it was. Stateful relations (the reconcile
+ledger, the master table, the media snapshot) are updated in place, only
+after their audits pass on the staged rows (see macros/incremental/), and are
+never published directly: each has a mart that copies it into the version
+schema (show_history, master_shows, media_history), so every published view,
+history included, changes at the switch and only then. After a successful
+switch the older version schemas are dropped, and on PostgreSQL the analyst role's grants are (re)applied in the
 same transaction, so they survive every switch.
 
 A partial build (`marquee build --select`) rebuilds only some marts: before
 the switch, each published mart it did not rebuild is copied as it is (its
 rows; dbt's column comments are not copied) into the new version, so the new
 version is again complete and the switch, the grants and the clean-up stay
-the same. Marts never published, and stateful relations that do not exist
-yet, are left out until a build makes them.
+the same. Marts never published are left out until a build makes them.
 """
 
 from __future__ import annotations
@@ -65,10 +66,7 @@ class Published:
 
 
 def published_relations(manifest_path: str | None = None) -> dict[str, tuple[str, str]]:
-    """Every model under models/marts/ and every snapshot: view name -> (schema, relation) it points at.
-
-    Snapshots are stateful (schema `snapshots`, never versioned); analysts read them through marts too.
-    """
+    """Every model under models/marts/: view name -> (schema, relation) it points at (its version schema)."""
     from ingestion.dbt import target_dir
 
     path = manifest_path or str(target_dir() / "manifest.json")
@@ -76,8 +74,7 @@ def published_relations(manifest_path: str | None = None) -> dict[str, tuple[str
         manifest = json.load(handle)
     relations = {}
     for node in manifest["nodes"].values():
-        is_mart = node["resource_type"] == "model" and node["original_file_path"].startswith(MARTS_PATH)
-        if is_mart or node["resource_type"] == "snapshot":
+        if node["resource_type"] == "model" and node["original_file_path"].startswith(MARTS_PATH):
             relations[node["alias"] or node["name"]] = (node["schema"], node["alias"] or node["name"])
     return relations
 

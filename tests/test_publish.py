@@ -82,8 +82,8 @@ def test_partial_build_publishes_the_selection_and_carries_the_rest_over(
             "select table_name from information_schema.tables where table_schema = ?", (f"marts_v{second[0]}",)
         )
     }
-    rebuilt = {"rejected_shows", "show_history", "show_reconcile_log"}  # master_shows is stateful, in core
-    assert rebuilt < version_tables and version_tables | {"master_shows", "media_history"} == views
+    rebuilt = {"master_shows", "rejected_shows", "show_history", "show_reconcile_log"}
+    assert rebuilt < version_tables and version_tables == views  # stateful relations too are published as copies
     assert f"; {len(version_tables - rebuilt)} not selected carried over unchanged." in out
     assert warehouse.sql("select lookup_kind, lookup_value, processed_status from marts.media_links order by 1, 2") == links
 
@@ -107,8 +107,32 @@ def test_failing_test_publishes_nothing(warehouse: Warehouse, warehouse_template
     after = published(warehouse)
     assert after[0] == version  # still the version published before
     assert after[1] == counts  # the rebuilt marts are unchanged
-    assert warehouse.scalar("select count(*) from marts.master_shows where first_seen_at is null") == 1  # read in place
+    assert warehouse.scalar("select count(*) from marts.master_shows where first_seen_at is null") == 0  # not published
     assert version_schemas(warehouse) == schemas  # the failed version was discarded
+
+
+def test_a_failed_build_publishes_none_of_the_state_it_advanced(
+    warehouse: Warehouse, tmp_path: Path, warehouse_templates: WarehouseTemplates
+) -> None:
+    """The ledger and the master advance in place during a build; analysts must not see it
+    (history included) unless the build publishes."""
+    start_from_feed_a(warehouse, warehouse_templates)  # feed A landed and built
+    before = published(warehouse)
+    history = warehouse.sql("select version_id, valid_to, change_type from marts.show_history order by 1")
+    land(warehouse, tmp_path, "b.json", FEED_B, B_AT)
+    # a test that fails after the reconcile merged: M1 (unchanged by B, so not re-merged) is damaged
+    execute(warehouse, "update core.master_shows set first_seen_at = null where movie_id = 'M1'")
+    result = warehouse.marquee("build")
+    assert result.code == 1 and "not_null_master_shows_first_seen_at" in result.err
+    assert warehouse.scalar("select count(*) from intermediate.int_show_versions where record_type = 'load'") == 2
+    assert warehouse.scalar("select count(*) from core.master_shows") == 7  # state advanced: B's M8 merged
+    assert published(warehouse) == before  # ... but nothing of it is published: master, history, log
+    assert warehouse.sql("select version_id, valid_to, change_type from marts.show_history order by 1") == history
+
+    # repaired, the next build publishes the state (B was reconciled once, by the failed build)
+    execute(warehouse, "update core.master_shows set first_seen_at = timestamp '2026-12-01 00:00:00' where movie_id = 'M1'")
+    build(warehouse)
+    assert published(warehouse)[1] == (7, 5, 9, 2)
 
 
 def test_failing_audit_protects_state(
@@ -138,22 +162,26 @@ def test_failing_audit_protects_state(
 
 
 def test_killed_build_leaves_marts_readable_and_unchanged(
-    warehouse: Warehouse, warehouse_templates: WarehouseTemplates
+    warehouse: Warehouse, tmp_path: Path, warehouse_templates: WarehouseTemplates
 ) -> None:
     start_from_feed_a(warehouse, warehouse_templates)  # feed A landed and built
     before = published(warehouse)
+    history = warehouse.sql("select version_id, valid_to from marts.show_history order by 1")
+    land(warehouse, tmp_path, "b.json", FEED_B, B_AT)
 
     process = start_cli(warehouse, "build")
-    wait_for_line(process, "success model")  # the new version is being built
+    wait_for_line(process, "int_shows_mastered")  # the ledger and the master have advanced in place
     process.send_signal(signal.SIGKILL)
     process.wait(timeout=30)
 
-    assert published(warehouse) == before
+    assert warehouse.scalar("select count(*) from core.master_shows") == 7
+    assert published(warehouse) == before  # master, history and every other mart: as they were
+    assert warehouse.sql("select version_id, valid_to from marts.show_history order by 1") == history
     assert f"marts_v{before[0]}" in version_schemas(warehouse)
-    # the next build publishes and removes the half-built version
+    # the next build publishes what the killed one reconciled, and removes the half-built version
     build(warehouse)
     after = published(warehouse)
-    assert after[1:] == before[1:] and version_schemas(warehouse) == [f"marts_v{after[0]}"]
+    assert after[1] == (7, 5, 9, 2) and version_schemas(warehouse) == [f"marts_v{after[0]}"]
 
 
 def test_a_second_build_fails_fast_while_one_runs(warehouse: Warehouse, tmp_path: Path) -> None:
@@ -209,8 +237,8 @@ def test_readers_see_a_complete_version_during_publish(
         reader.join()
     assert errors == []
     # every read saw either the old or the new version, never a mixture or a missing relation
-    # (the master is stateful: it may be ahead of the old version's other marts, never behind)
-    assert {row[:2] for row in seen} <= {(1, 5), (2, 5)}
+    # (the master and history included: they are published copies of the state)
+    assert seen <= {(1, 5, 6), (2, 5, 7)}
     assert (2, 5, 7) in seen
 
 

@@ -10,7 +10,7 @@
 with
 
 shows as (
-    select * from {{ ref('master_shows') }}
+    select * from {{ ref('int_shows_mastered') }}
 ),
 
 pinned as (

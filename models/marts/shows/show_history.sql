@@ -1,7 +1,8 @@
 -- Every version of every show (type 2 history): a change closes the old
 -- version (valid_to) and opens a new one; valid_to is null for the current
--- version. A view over the reconcile's version ledger.
-{{ config(materialized='view') }}
+-- version. A copy of the reconcile's version ledger as of this build (a table
+-- in the build's version schema), so analysts see history change only at the
+-- publish, together with master_shows.
 
 with
 
