@@ -8,7 +8,7 @@ formatter sees it. `redact(text)` removes:
 - every value `register()`ed by the code that handles a secret (the TMDB key or
   token, a feed URL's password and query values, the PII key, a database URL's
   password) and the secrets of the environment (`SECRET_VARIABLES`);
-- whatever looks like one: URL user-info (`scheme://user:password@`), query
+- whatever looks like one: a URL's password (`scheme://user:password@`), query
   parameters named like credentials (`api_key=`, `token=`, ...), bearer tokens.
 
 The same function cleans the one-line errors the CLI prints.
@@ -31,7 +31,7 @@ SECRET_VARIABLES = (
 MASK = "<redacted>"
 MIN_SECRET_LENGTH = 4  # shorter values would mask ordinary words
 _PATTERNS = (
-    (re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/\s@?#]+@"), r"\1" + MASK + "@"),
+    (re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://[^/\s:@?#]*:)[^/\s@?#]+@"), r"\1" + MASK + "@"),
     (
         re.compile(
             r"(?i)([?&;](?:api[_-]?key|key|token|access[_-]?token|refresh[_-]?token|id[_-]?token|password|passwd|pwd"

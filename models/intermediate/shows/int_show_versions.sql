@@ -93,7 +93,8 @@
 
 {%- set attributes = show_attribute_columns() %}
 {%- set key_columns = ['movie_id', 'cinema_id', 'screen_name', 'show_time'] %}
-{#- the version of every show valid at the replay point (the current one when nothing is replayed; none on the first build) #}
+{#- the version of every show valid at the replay point (the current one when nothing is
+    replayed; none on the first build) #}
 {%- set current_versions_query %}
     {% if is_incremental() %}
         select ledger.* from {{ this }} as ledger
@@ -164,6 +165,14 @@ landed_loads as (
     group by load_id
 ),
 
+reconciled_fetch_times as (
+    select
+        feed_fetched_at,
+        count(*) as loads_count
+    from reconciled_loads
+    group by feed_fetched_at
+),
+
 -- each new load's effective instant: after every load (earlier or reconciled) fetched at the same time
 new_loads as (
     select
@@ -175,13 +184,7 @@ new_loads as (
             - 1
         ) as fetched_at
     from landed_loads
-    left join (
-        select
-            feed_fetched_at,
-            count(*) as loads_count
-        from reconciled_loads
-        group by feed_fetched_at
-    ) as same_time on landed_loads.feed_fetched_at = same_time.feed_fetched_at
+    left join reconciled_fetch_times as same_time on landed_loads.feed_fetched_at = same_time.feed_fetched_at
 ),
 
 -- where the history is re-derived from: the earliest new load (null when there is none)
