@@ -68,24 +68,25 @@ def build(target: Target, select: str | None = None) -> str:
     """dbt build into a new marts version; publish it only if everything passed.
 
     With `select` (dbt's node selection syntax), only the selected nodes are built
-    and tested (tests that also read an unselected model are left out: dbt's
-    cautious indirect selection); the marts they do not rebuild are carried over
+    and tested (tests that also read an unselected model are left out: see
+    selection_with_tests); the marts they do not rebuild are carried over
     unchanged into the new version (see ingestion/publish.py).
     """
-    from ingestion.dbt import run_dbt
+    from ingestion.dbt import run_dbt, selection_with_tests
     from ingestion.publish import discard, new_version, publish
     from ingestion.summary import print_build_summary
 
     version = new_version()
     command = ["build"]
-    if select:
-        command += ["--select", select, "--indirect-selection", "cautious"]
     selection = f" (--select {select})" if select else ""
     log.info("Building marts version %s on %s%s", version, target.describe(), selection)
     try:
+        if select:
+            nodes = selection_with_tests(select, target)
+            if not nodes:
+                raise MarqueeError(f"--select {select} selects nothing to build")
+            command += ["--select", *nodes, "--indirect-selection", "empty"]
         outcome = run_dbt(command, target, variables={"publish_version": version})
-        if select and not outcome.statuses:
-            raise MarqueeError(f"--select {select} selects nothing to build")
     except MarqueeError as exc:
         discard(target, version)
         raise MarqueeError(f"{exc} -- nothing was published; marts are unchanged") from None

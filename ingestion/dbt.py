@@ -157,3 +157,42 @@ def _error_message(value: Any) -> str:
 def _first_line(value: Any) -> str:
     text = str(value).strip()
     return text.splitlines()[0] if text else type(value).__name__
+
+
+BUILT_TYPES = ("model", "seed", "snapshot", "unit_test")
+
+
+def selection_with_tests(select: str, target: Target) -> list[str]:
+    """The nodes `select` builds, and the data tests whose every parent is among them.
+
+    dbt's own indirect selection does not give that: a graph selector such as
+    `source:tmdb+` reaches the tests of a selected model directly, even one that
+    also reads an unselected model (show_history's relationship to master_shows),
+    and no mode or exclusion drops it. The result is a list of node names for
+    `dbt build --select ... --indirect-selection empty`; empty when nothing matches.
+    """
+    import contextlib
+    import io
+    import json
+
+    from dbt.cli.main import dbtRunner
+
+    _environment(target)
+    args = ["ls", "--select", select, "--resource-type", *BUILT_TYPES, "--output", "json",
+            "--output-keys", "unique_id", "--project-dir", str(PROJECT_DIR),
+            "--profiles-dir", str(profiles_dir()), "--target", target.name, "--quiet"]  # fmt: skip
+    with contextlib.redirect_stdout(io.StringIO()):
+        result = dbtRunner().invoke(args)
+    if not result.success:
+        raise MarqueeError(f"dbt ls failed: {_first_line(result.exception) if result.exception else select}")
+    built = {json.loads(line)["unique_id"] for line in result.result or []}
+    manifest = json.loads((target_dir() / "manifest.json").read_text())
+    tests = [
+        uid
+        for uid, node in manifest["nodes"].items()
+        if node["resource_type"] == "test"
+        and all(parent in built or parent.startswith("source.") for parent in node["depends_on"]["nodes"])
+        and any(parent in built for parent in node["depends_on"]["nodes"])
+    ]
+    names = {uid: (manifest["nodes"].get(uid) or manifest.get("unit_tests", {}).get(uid, {})).get("name") for uid in built}
+    return sorted(filter(None, names.values())) + sorted(manifest["nodes"][uid]["name"] for uid in tests)

@@ -87,10 +87,17 @@ def test_partial_build_publishes_the_selection_and_carries_the_rest_over(
     assert f"; {len(version_tables - rebuilt)} not selected carried over unchanged." in out
     assert warehouse.sql("select lookup_kind, lookup_value, processed_status from marts.media_links order by 1, 2") == links
 
+    # a selection whose graph reaches a test of an unselected mart (show_history -> master_shows)
+    tmdb = build(warehouse, "--select", "source:tmdb+")
+    assert "Published" in tmdb and published_views(warehouse) == views
+    assert warehouse.scalar("select count(*) from marts.show_history") == 9  # carried over, as B built it
+    third = published(warehouse)
+    assert third[1] == second[1]
+
     nothing = warehouse.marquee("build", "--select", "no_such_model")
     assert nothing.code == 1
     assert "--select no_such_model selects nothing to build -- nothing was published" in nothing.err
-    assert published(warehouse) == second and version_schemas(warehouse) == [f"marts_v{second[0]}"]
+    assert published(warehouse) == third and version_schemas(warehouse) == [f"marts_v{third[0]}"]
 
 
 def test_failing_test_publishes_nothing(warehouse: Warehouse, warehouse_templates: WarehouseTemplates) -> None:
