@@ -26,6 +26,7 @@ from ingestion.errors import MarqueeError
 from ingestion.locking import warehouse_lock
 from ingestion.settings import TARGETS, Target, resolve_target
 from ingestion.status import print_freshness, print_status
+from ingestion.warehouse import check_usable
 
 log = logging.getLogger("marquee")
 
@@ -248,11 +249,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "docs":
             docs(target, args.serve)
         elif args.command == "status":
+            check_usable(target, write=False)
             print_status(target)
         elif args.command == "freshness":
             print_freshness(target)
         else:
             with warehouse_lock(target):
+                check_usable(target, write=True)
                 if args.command == "ingest" and args.source_kind == "app":
                     ingest_app(target, args.source)
                 elif args.command == "ingest" and args.source_kind == "tmdb":
@@ -270,6 +273,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("marquee: interrupted", file=sys.stderr)
         return 130
+    except Exception as exc:  # noqa: BLE001 - an unforeseen fault: one line; the traceback with --verbose
+        log.debug("unexpected error", exc_info=True)
+        first = (str(exc).strip().splitlines() or [""])[0]
+        print(
+            f"marquee: error: unexpected {type(exc).__name__}: {redaction.redact(first)} "
+            "(run with --verbose for the details)",
+            file=sys.stderr,
+        )
+        return 1
 
 
 if __name__ == "__main__":

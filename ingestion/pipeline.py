@@ -1,18 +1,26 @@
 """Run a dlt source into the warehouse's `raw` schema.
 
-Every run uses a fresh, temporary pipeline working directory, so a failed run
-leaves no half-extracted package behind that a later run could load: a source
-that fails while being read loads nothing, and what was loaded before is
-untouched. dlt restores any pipeline state (incremental cursors) from the
-destination, where it is kept with the data.
+Every run uses a fresh pipeline working directory, so a failed run leaves no
+half-extracted package behind that a later run could load: a source that fails
+while being read loads nothing, and what was loaded before is untouched. dlt
+restores any pipeline state (incremental cursors) from the destination, where
+it is kept with the data. The directory has a fixed name per warehouse and
+pipeline (`<tmp>/marquee-dlt-<digest>`): it is emptied before each run and
+removed after it, so even a killed run's directory is gone once the next run of
+that warehouse starts (runs of one warehouse hold its lock).
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import logging
 import os
+import shutil
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import dlt
 from dlt.pipeline.exceptions import PipelineStepFailed
@@ -35,9 +43,26 @@ class Landed:
     row_counts: dict[str, int]
 
 
+def working_directory(target: Target, pipeline_name: str) -> Path:
+    """Where dlt works while `pipeline_name` lands into `target` (see the module's docstring)."""
+    where = str(target.duckdb_path) if target.name == "duckdb" else target.describe()
+    digest = hashlib.sha1(f"{where}|{pipeline_name}".encode()).hexdigest()[:16]
+    return Path(tempfile.gettempdir()) / f"marquee-dlt-{digest}"
+
+
+@contextlib.contextmanager
+def _fresh_directory(path: Path) -> Iterator[str]:
+    shutil.rmtree(path, ignore_errors=True)  # a killed run's leftovers
+    path.mkdir(parents=True)
+    try:
+        yield str(path)
+    finally:
+        shutil.rmtree(path, ignore_errors=True)
+
+
 def land(source: object, target: Target, pipeline_name: str) -> Landed:
     """Extract, normalize and load `source` into `raw`; one dlt load per call."""
-    with tempfile.TemporaryDirectory(prefix="marquee-dlt-") as pipelines_dir:
+    with _fresh_directory(working_directory(target, pipeline_name)) as pipelines_dir:
         pipeline = dlt.pipeline(
             pipeline_name=pipeline_name,
             pipelines_dir=pipelines_dir,

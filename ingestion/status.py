@@ -6,6 +6,8 @@ reconcile's counts, source freshness, and the published marts version.
 
 from __future__ import annotations
 
+import contextlib
+
 import json
 import os
 from datetime import datetime, timezone
@@ -23,7 +25,8 @@ def _rows(conn: Any, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, 
         cur.execute(sql, params)
         return cur.fetchall()
     except Exception:  # noqa: BLE001 - a missing relation means "nothing yet"
-        conn.rollback()
+        with contextlib.suppress(Exception):  # (a read-only DuckDB connection has no transaction to end)
+            conn.rollback()
         return []
     finally:
         cur.close()

@@ -20,10 +20,14 @@ grows quadratically with depth).
 from __future__ import annotations
 
 import contextlib
+import gzip
 import json
 import logging
+import os
 import re
-from collections.abc import Iterator
+import time
+import zlib
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
@@ -38,6 +42,8 @@ from ingestion import redaction
 from ingestion.errors import MarqueeError
 from ingestion.shows.settings import (
     BATCH_SIZE,
+    FEED_DEADLINE_SECONDS,
+    FEED_DEADLINE_VARIABLE,
     FEED_FIELDS,
     HTTP_TIMEOUT_SECONDS,
     MAX_NESTING_DEPTH,
@@ -179,20 +185,64 @@ def records_at(events: Iterator[tuple[str, Any]], path: tuple[str, ...]) -> Iter
     return found
 
 
+GZIP_MAGIC = b"\x1f\x8b"
+UTF8_BOM = b"\xef\xbb\xbf"
+
+
+class _Prefixed:
+    """A stream with bytes already read from it put back in front."""
+
+    def __init__(self, head: bytes, stream: Any) -> None:
+        self._head, self._stream = head, stream
+
+    def read(self, size: int = -1) -> bytes:
+        if not self._head:
+            return self._stream.read(size)
+        if size < 0:
+            data, self._head = self._head + self._stream.read(), b""
+            return data
+        data, self._head = self._head[:size], self._head[size:]
+        return data if len(data) == size else data + self._stream.read(size - len(data))
+
+
+def _peek(stream: Any, size: int) -> tuple[bytes, _Prefixed]:
+    head = b""
+    while len(head) < size:
+        chunk = stream.read(size - len(head))
+        if not chunk:
+            break
+        head += chunk
+    return head, _Prefixed(head, stream)
+
+
+def _wide_encoding(head: bytes) -> str | None:
+    """UTF-16 or UTF-32, told by a byte order mark or by the NUL bytes of ASCII in them."""
+    if head[:4] in (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff"):
+        return "UTF-32"
+    if head[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return "UTF-16"
+    if len(head) == 4 and b"\x00" in head:
+        return "UTF-32" if head.count(b"\x00") == 3 else "UTF-16"
+    return None
+
+
 def _first_line(exc: BaseException) -> str:
     text = str(exc).strip()
     return text.splitlines()[0] if text else ""
 
 
 class _ResponseReader:
-    """A minimal file-like `read()` over an httpx streaming response."""
+    """A minimal file-like `read()` over an httpx streaming response; `on_read` is
+    called before each chunk is awaited (the feed's overall deadline)."""
 
-    def __init__(self, response: httpx.Response) -> None:
+    def __init__(self, response: httpx.Response, on_read: Callable[[], None] = lambda: None) -> None:
         self._chunks = response.iter_bytes()
         self._buffer = b""
+        self._on_read = on_read
 
     def read(self, size: int = -1) -> bytes:
         while size < 0 or len(self._buffer) < size:
+            self._on_read()
             try:
                 self._buffer += next(self._chunks)
             except StopIteration:
@@ -218,14 +268,42 @@ class ShowsFeed:
         return FeedError(f"shows feed {self.label}: {problem}")
 
     @contextlib.contextmanager
-    def _open(self) -> Iterator[IO[bytes] | _ResponseReader]:
+    def _open(self) -> Iterator[Any]:
+        """The document's bytes, gunzipped when they are gzip, without a UTF-8 byte order mark."""
+        with self._open_source() as stream:
+            yield self._decoded(stream)
+
+    def _decoded(self, stream: Any) -> Any:
+        head, stream = _peek(stream, 4)
+        if head[:2] == GZIP_MAGIC:
+            head, stream = _peek(gzip.GzipFile(fileobj=stream, mode="rb"), 4)
+        encoding = _wide_encoding(head)
+        if encoding:
+            raise self.fail(f"not UTF-8 text (it looks like {encoding}); save it as UTF-8")
+        if head[:3] == UTF8_BOM:
+            stream.read(3)
+        return stream
+
+    @contextlib.contextmanager
+    def _open_source(self) -> Iterator[IO[bytes] | _ResponseReader]:
         if urlsplit(self.source).scheme in ("http", "https"):
+            deadline_seconds = float(os.environ.get(FEED_DEADLINE_VARIABLE, FEED_DEADLINE_SECONDS))
+            give_up_at = time.monotonic() + deadline_seconds
+
+            def check_deadline() -> None:
+                if time.monotonic() > give_up_at:
+                    raise self.fail(f"not received within {deadline_seconds:g} s ({FEED_DEADLINE_VARIABLE})")
+
+            timeout = httpx.Timeout(min(HTTP_TIMEOUT_SECONDS, deadline_seconds))
             try:
-                with httpx.Client(timeout=HTTP_TIMEOUT_SECONDS, follow_redirects=True) as client:
+                with httpx.Client(timeout=timeout, follow_redirects=True) as client:
                     with client.stream("GET", self.source) as response:
                         if response.status_code != 200:
                             raise self.fail(f"server answered HTTP {response.status_code}")
-                        yield _ResponseReader(response)
+                        yield _ResponseReader(response, check_deadline)
+            except httpx.TimeoutException:
+                check_deadline()
+                raise self.fail("unreachable (timed out)") from None
             except httpx.HTTPError as exc:
                 raise self.fail(f"unreachable ({type(exc).__name__})") from None
             return
@@ -242,11 +320,13 @@ class ShowsFeed:
 
     def _records(self) -> Iterator[Any]:
         """Every record of the document (numbers exact: int or Decimal); the whole document must parse."""
-        with self._open() as stream:
-            try:
+        try:
+            with self._open() as stream:
                 found = yield from records_at(ijson.basic_parse(stream), tuple(RECORDS_PATH.split(".")))
-            except ijson.JSONError as exc:
-                raise self.fail(f"invalid JSON ({_first_line(exc) or 'truncated document'})") from None
+        except ijson.JSONError as exc:
+            raise self.fail(f"invalid JSON ({_first_line(exc) or 'truncated document'})") from None
+        except (EOFError, gzip.BadGzipFile, zlib.error):
+            raise self.fail("gzip data is corrupt or truncated") from None
         if not found:
             raise self.fail('wrong shape: expected {"data": {"allShows": [...]}}')
 

@@ -30,6 +30,11 @@ PROGRESS_EVERY = 250_000
 
 HTTP_TIMEOUT_SECONDS = 60.0
 
+# A feed URL must be received completely within this many seconds (a server that
+# drips bytes would otherwise hold the run for ever); the variable overrides it.
+FEED_DEADLINE_SECONDS = 600.0
+FEED_DEADLINE_VARIABLE = "MARQUEE_FEED_DEADLINE_SECONDS"
+
 # Deepest nesting a record may have (the record object is level 1). A deeper
 # record is not built (its cost grows with its depth): it lands with every field
 # null and `_reject_reason` set, and is rejected by dbt with that reason.

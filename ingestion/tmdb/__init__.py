@@ -221,4 +221,8 @@ def ingest_tmdb(target: Target, limit: int | None = None, client_settings: Clien
         with serve_recorded() as url:
             summary = fetch_items(items, url, credentials, client_settings, land_batch)
     print(summary.line())
+    if summary.titles and summary.failed == summary.titles:
+        raise MarqueeError(
+            f"TMDB: every one of the {summary.titles:,} titles failed (their outcomes were landed; see marts.media_links)"
+        )
     return summary
