@@ -1,7 +1,7 @@
 with
 
 source as (
-    select * from {{ source('shows', 'shows') }}
+    {{ source_or_empty('shows', 'shows') }}
 ),
 
 renamed as (
