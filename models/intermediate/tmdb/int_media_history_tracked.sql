@@ -8,6 +8,7 @@ media as (
 
 availability as (
     select * from {{ ref('int_tmdb_providers_unnested') }}
+    where reject_reason is null
 ),
 
 fingerprints as (

@@ -1,4 +1,7 @@
--- One row per title x region x offer type x provider of the latest response's watch/providers.
+-- One row per title x region x offer type x provider of the latest response's
+-- watch/providers, with the reason it cannot be used (null when it can): a
+-- provider id that is missing or not a whole number, or a provider listed twice
+-- for the same region and offer type (the first stays).
 with
 
 titles as (
@@ -34,13 +37,47 @@ providers as (
         offer_types.media_type,
         offer_types.region_code,
         offer_types.offer_type,
-        cast(provider.value ->> 'provider_id' as integer) as provider_id,
+        provider.element_index,
+        {{ parse_integer_in_range("provider.value ->> 'provider_id'", -2147483648, 2147483647) }} as provider_id,
         provider.value ->> 'provider_name' as provider_name,
-        cast(provider.value ->> 'display_priority' as integer) as display_priority,
+        {{ parse_integer_in_range("provider.value ->> 'display_priority'", -2147483648, 2147483647) }}
+            as display_priority,
         offer_types.offers ->> 'link' as watch_url,
-        offer_types.fetched_at
+        offer_types.fetched_at,
+        cast(provider.value as {{ dbt.type_string() }}) as element_json
     from offer_types
     {{ json_array_elements('offer_types.providers', 'provider') }}
+),
+
+ranked as (
+    select
+        *,
+        row_number() over (
+            partition by media_id, region_code, offer_type, provider_id
+            order by element_index
+        ) as listing
+    from providers
+),
+
+final as (
+    select
+        media_id,
+        tmdb_id,
+        media_type,
+        region_code,
+        offer_type,
+        provider_id,
+        provider_name,
+        display_priority,
+        watch_url,
+        fetched_at,
+        element_index,
+        element_json,
+        case
+            when provider_id is null then 'provider id is missing or not an integer'
+            when listing > 1 then 'provider is listed more than once for the region and offer type'
+        end as reject_reason
+    from ranked
 )
 
-select * from providers
+select * from final

@@ -9,6 +9,7 @@ with
 
 tmdb_providers as (
     select * from {{ ref('int_tmdb_providers_unnested') }}
+    where reject_reason is null
 ),
 
 app_availability as (

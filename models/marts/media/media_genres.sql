@@ -1,26 +1,22 @@
--- One row per genre of each TMDB title.
+-- One row per genre of each TMDB title (genres TMDB listed without a usable
+-- id, or twice, are in rejected_tmdb_rows instead).
+
 with
 
-titles as (
-    select * from {{ ref('int_tmdb_titles_deduplicated') }}
-),
-
 genres as (
-    select
-        titles.media_id,
-        titles.tmdb_id,
-        titles.media_type,
-        cast(genre.value ->> 'id' as integer) as genre_id,
-        genre.value ->> 'name' as genre_name
-    from titles
-    {{ json_array_elements("titles.payload -> 'genres'", 'genre') }}
+    select * from {{ ref('int_tmdb_genres_unnested') }}
 ),
 
 final as (
     select
         {{ surrogate_key(['media_id', 'genre_id']) }} as media_genre_id,
-        *
+        media_id,
+        tmdb_id,
+        media_type,
+        genre_id,
+        genre_name
     from genres
+    where reject_reason is null
 )
 
 select * from final

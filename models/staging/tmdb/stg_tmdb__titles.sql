@@ -1,5 +1,7 @@
 -- One row per landed TMDB details response, its scalar fields typed and
--- renamed; the JSON stays in `payload` for the models that unnest it.
+-- renamed; the JSON stays in `payload` for the models that unnest it. Typing
+-- never fails: a value of the wrong shape (a runtime "abc", a date
+-- "2024-02-30") is null.
 with
 
 source as (
@@ -32,16 +34,13 @@ renamed as (
         coalesce(payload ->> 'title', payload ->> 'name') as title,
         coalesce(payload ->> 'original_title', payload ->> 'original_name') as original_title,
         nullif(payload ->> 'overview', '') as overview,
-        cast(
-            nullif(coalesce(payload ->> 'release_date', payload ->> 'first_air_date'), '') as date
-        ) as release_date,
-        cast(
-            coalesce(payload ->> 'runtime', payload -> 'episode_run_time' ->> 0) as integer
-        ) as runtime_minutes,
+        {{ parse_date("coalesce(payload ->> 'release_date', payload ->> 'first_air_date')") }} as release_date,
+        {{ parse_integer_in_range("coalesce(payload ->> 'runtime', payload -> 'episode_run_time' ->> 0)", 0, 100000) }}
+            as runtime_minutes,
         nullif(payload ->> 'original_language', '') as original_language,
-        cast(payload ->> 'popularity' as double precision) as popularity,
-        cast(payload ->> 'vote_average' as double precision) as vote_average,
-        cast(payload ->> 'vote_count' as integer) as vote_count,
+        {{ parse_number("payload ->> 'popularity'") }} as popularity,
+        {{ parse_number("payload ->> 'vote_average'") }} as vote_average,
+        {{ parse_integer_in_range("payload ->> 'vote_count'", 0, 2147483647) }} as vote_count,
         nullif(payload ->> 'poster_path', '') as poster_path,
         nullif(payload ->> 'backdrop_path', '') as backdrop_path,
         payload
