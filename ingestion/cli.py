@@ -74,7 +74,7 @@ def build(target: Target, select: str | None = None) -> str:
     unchanged into the new version (see ingestion/publish.py).
     """
     from ingestion.dbt import run_dbt, selection_with_tests
-    from ingestion.publish import discard, new_version, publish
+    from ingestion.publish import discard, domains, failed_domains, new_version, publish
     from ingestion.summary import print_build_summary
 
     version = new_version()
@@ -87,15 +87,26 @@ def build(target: Target, select: str | None = None) -> str:
             if not nodes:
                 raise MarqueeError(f"--select {select} selects nothing to build")
             command += ["--select", *nodes, "--indirect-selection", "empty"]
-        outcome = run_dbt(command, target, variables={"publish_version": version})
+        outcome = run_dbt(command, target, variables={"publish_version": version}, node_failures_ok=True)
+        stale = failed_domains(outcome.failed) if outcome.failures else {}
+        if outcome.failures and (not stale or set(stale) >= domains()):
+            raise MarqueeError(f"dbt build failed: {'; '.join(outcome.failures[:5])}")
     except MarqueeError as exc:
         discard(target, version)
         raise MarqueeError(f"{exc} -- nothing was published; marts are unchanged") from None
-    published = publish(target, version, outcome.invocation_id, partial=bool(select))
+    published = publish(target, version, outcome.invocation_id, partial=bool(select), stale=stale)
     carried = f"; {len(published.carried_over)} not selected carried over unchanged" if select else ""
+    if stale:
+        carried = f"; {', '.join(sorted(stale))} kept {'their' if len(stale) > 1 else 'its'} last good version"
     print(f"Published {len(published.views)} marts (version {version}) to schema marts{carried}.")
-    if {"master_shows", "show_reconcile_log"} <= set(published.views):
+    if {"master_shows", "show_reconcile_log"} <= set(published.views) and "show_reconcile_log" not in published.carried_over:
         print_build_summary(target, outcome.invocation_id)
+    if stale:
+        kept = "; ".join(f"{domain} (since {published.stale[domain]})" for domain in sorted(stale))
+        raise MarqueeError(
+            f"dbt build failed: {'; '.join(outcome.failures[:5])} -- the other marts were published; "
+            f"these kept their last good version: {kept}"
+        )
     return version
 
 

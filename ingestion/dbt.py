@@ -32,6 +32,11 @@ class DbtOutcome:
     statuses: dict[str, str] = field(default_factory=dict)
     failures: list[str] = field(default_factory=list)
 
+    @property
+    def failed(self) -> set[str]:
+        """The unique ids of the nodes that errored, failed or were skipped because of one."""
+        return {uid for uid, status in self.statuses.items() if status in ("error", "fail", "runtime error", "skipped")}
+
 
 def target_dir() -> Path:
     """Where dbt writes its artifacts (manifest, run results, catalog): dbt's own
@@ -68,12 +73,18 @@ def _progress(event: Any) -> None:
 
 
 def run_dbt(
-    command: list[str], target: Target, quiet: bool = False, variables: dict[str, str] | None = None
+    command: list[str],
+    target: Target,
+    quiet: bool = False,
+    variables: dict[str, str] | None = None,
+    node_failures_ok: bool = False,
 ) -> DbtOutcome:
     """Invoke `dbt <command>` for the target; raise MarqueeError naming what failed.
 
     By default dbt's own log is silenced and one line per built node is
-    logged instead; with `marquee --verbose` dbt logs as usual.
+    logged instead; with `marquee --verbose` dbt logs as usual. With
+    `node_failures_ok`, nodes that failed are reported in the outcome (the
+    caller decides) and only a run that failed as a whole raises.
     """
     import json
 
@@ -104,6 +115,8 @@ def run_dbt(
             _release_duckdb()
     outcome = _outcome(result)
     if not result.success:
+        if outcome.failures and node_failures_ok:
+            return outcome
         if outcome.failures:
             raise MarqueeError(f"dbt {command[0]} failed: {'; '.join(outcome.failures[:5])}")
         reason = _first_line(result.exception) if result.exception else "see the log above"

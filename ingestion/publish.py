@@ -19,6 +19,14 @@ the switch, each published mart it did not rebuild is copied as it is (its
 rows; dbt's column comments are not copied) into the new version, so the new
 version is again complete and the switch, the grants and the clean-up stay
 the same. Marts never published are left out until a build makes them.
+
+Domains (the folders of models/marts/: shows, media, app) publish
+independently: when a build's failures touch a domain (one of its marts, or
+anything a mart depends on, failed or was skipped, or a test on any of those
+failed), that domain keeps its last published version (copied into the new
+version like an unselected mart) and is recorded as stale in
+`ops.stale_domains`, while the other domains publish; a build whose failures
+touch every domain publishes nothing.
 """
 
 from __future__ import annotations
@@ -29,6 +37,7 @@ import os
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from collections.abc import Iterable
 from typing import Any
 
 from ingestion.errors import MarqueeError
@@ -63,37 +72,92 @@ class Published:
     version: str
     views: list[str]
     carried_over: list[str] = field(default_factory=list)  # marts a partial build copied from the previous version
+    stale: dict[str, str] = field(default_factory=dict)  # domain -> since when its published marts are stale
+
+
+def _manifest(manifest_path: str | None = None) -> dict[str, Any]:
+    from ingestion.dbt import target_dir
+
+    with open(manifest_path or str(target_dir() / "manifest.json")) as handle:
+        return json.load(handle)
+
+
+def _is_mart(node: dict[str, Any]) -> bool:
+    return node["resource_type"] == "model" and node["original_file_path"].startswith(MARTS_PATH)
+
+
+def _domain(node: dict[str, Any]) -> str:
+    """A mart's domain: its folder under models/marts/."""
+    return node["original_file_path"][len(MARTS_PATH) :].split("/")[0]
+
+
+def domains() -> set[str]:
+    """Every domain of the project's marts."""
+    return set(mart_domains(_manifest()).values())
+
+
+def mart_domains(manifest: dict[str, Any]) -> dict[str, str]:
+    """Every mart (view name) -> its domain."""
+    return {node["alias"] or node["name"]: _domain(node) for node in manifest["nodes"].values() if _is_mart(node)}
+
+
+def failed_domains(failed: set[str], manifest_path: str | None = None) -> dict[str, list[str]]:
+    """The domains a build's failed nodes touch -> the names of the failed nodes that touch them.
+
+    A mart is touched when it, or any node it depends on (transitively), is among
+    `failed`, or when a failed test tests any of those."""
+    manifest = _manifest(manifest_path)
+    nodes = manifest["nodes"]
+    parents = manifest.get("parent_map", {})
+    failed_tests = {uid: set(nodes[uid]["depends_on"]["nodes"]) for uid in failed if uid in nodes and
+                    nodes[uid]["resource_type"] == "test"}  # fmt: skip
+    touched: dict[str, list[str]] = {}
+    for uid, node in nodes.items():
+        if not _is_mart(node):
+            continue
+        lineage, todo = set(), [uid]
+        while todo:
+            current = todo.pop()
+            if current not in lineage:
+                lineage.add(current)
+                todo.extend(parents.get(current, []))
+        causes = [nodes[f]["name"] for f in failed if f in lineage and f in nodes and nodes[f]["resource_type"] != "test"]
+        causes += [nodes[t]["name"] for t, tested in failed_tests.items() if tested & lineage]
+        if causes:
+            listed = touched.setdefault(_domain(node), [])
+            listed += [cause for cause in sorted(causes) if cause not in listed]
+    return touched
 
 
 def published_relations(manifest_path: str | None = None) -> dict[str, tuple[str, str]]:
     """Every model under models/marts/: view name -> (schema, relation) it points at (its version schema)."""
-    from ingestion.dbt import target_dir
-
-    path = manifest_path or str(target_dir() / "manifest.json")
-    with open(path) as handle:
-        manifest = json.load(handle)
-    relations = {}
-    for node in manifest["nodes"].values():
-        if node["resource_type"] == "model" and node["original_file_path"].startswith(MARTS_PATH):
-            relations[node["alias"] or node["name"]] = (node["schema"], node["alias"] or node["name"])
-    return relations
+    return {
+        node["alias"] or node["name"]: (node["schema"], node["alias"] or node["name"])
+        for node in _manifest(manifest_path)["nodes"].values()
+        if _is_mart(node)
+    }
 
 
 def _q(identifier: str) -> str:
     return '"' + identifier.replace('"', '""') + '"'
 
 
-def publish(target: Target, version: str, invocation_id: str | None, partial: bool = False) -> Published:
+def publish(
+    target: Target, version: str, invocation_id: str | None, partial: bool = False, stale: Iterable[str] = ()
+) -> Published:
     """Switch every view in `marts` to `version` atomically; then drop older versions.
 
     `partial`: the build selected part of the project; complete the version first.
+    `stale`: domains whose marts keep their published version (their tests failed).
     """
     relations = published_relations()
+    domains = mart_domains(_manifest())
+    keep = {name for name in relations if domains.get(name) in set(stale)}
     carried_over: list[str] = []
     with connect(target) as conn:
         cur = statement_cursor(conn, target)
-        if partial:
-            relations, carried_over = _complete_version(conn, cur, target, version, relations)
+        if partial or keep:
+            relations, carried_over = _complete_version(conn, cur, target, version, relations, keep)
         if target.name == "duckdb":
             cur.execute("begin transaction")
         existing = _existing_views(cur, target)
@@ -125,29 +189,71 @@ def publish(target: Target, version: str, invocation_id: str | None, partial: bo
         if target.name == "postgres":
             _grant_analyst(cur)
         marker = placeholder(target)
+        now = datetime.now(timezone.utc).replace(tzinfo=None)
         cur.execute(
             f"insert into {OPS_SCHEMA}.publications values ({marker}, {marker}, {marker}, {marker})",
-            (version, datetime.now(timezone.utc).replace(tzinfo=None), invocation_id, len(relations)),
+            (version, now, invocation_id, len(relations)),
         )
+        since = _record_stale(cur, target, version, now, sorted(set(stale)))
         conn.commit()
         _drop_old_versions(conn, cur, target, keep=version_schema(version))
-    return Published(version, sorted(relations), sorted(carried_over))
+    return Published(version, sorted(relations), sorted(carried_over), since)
+
+
+def _record_stale(cur: Any, target: Target, version: str, now: datetime, domains: list[str]) -> dict[str, str]:
+    """Note each stale domain of this publication with the time its marts were last published good."""
+    marker = placeholder(target)
+    cur.execute(
+        f"create table if not exists {OPS_SCHEMA}.stale_domains "
+        "(version varchar, domain varchar, last_good_at timestamp)"
+    )
+    cur.execute(
+        f"select version, published_at from {OPS_SCHEMA}.publications where version <> {marker} "
+        "order by published_at desc limit 1",
+        (version,),
+    )
+    previous = cur.fetchone()
+    since: dict[str, str] = {}
+    for domain in domains:
+        last_good = None
+        if previous:
+            cur.execute(
+                f"select last_good_at from {OPS_SCHEMA}.stale_domains where version = {marker} and domain = {marker}",
+                (previous[0], domain),
+            )
+            row = cur.fetchone()
+            last_good = row[0] if row else previous[1]
+        cur.execute(
+            f"insert into {OPS_SCHEMA}.stale_domains values ({marker}, {marker}, {marker})", (version, domain, last_good)
+        )
+        since[domain] = f"{last_good:%Y-%m-%d %H:%M:%S} UTC" if last_good else "never published"
+    return since
 
 
 def _complete_version(
-    conn: Any, cur: Any, target: Target, version: str, relations: dict[str, tuple[str, str]]
+    conn: Any,
+    cur: Any,
+    target: Target,
+    version: str,
+    relations: dict[str, tuple[str, str]],
+    keep: set[str] = frozenset(),  # type: ignore[assignment]
 ) -> tuple[dict[str, tuple[str, str]], list[str]]:
-    """After a partial build: copy each published mart it did not rebuild into the new version.
+    """Copy into the new version each published mart it did not rebuild (a partial build),
+    and each mart in `keep` (whatever the build made of it): they stay as published.
 
     Returns the relations to publish (those that exist now) and the names copied.
     """
     schema = version_schema(version)
-    cur.execute("select table_schema, table_name from information_schema.tables")
-    existing = {(row[0], row[1]) for row in cur.fetchall()}
+    cur.execute("select table_schema, table_name, table_type from information_schema.tables")
+    existing = {(row[0], row[1]): row[2] for row in cur.fetchall()}
     published = set(_existing_views(cur, target))
     complete: dict[str, tuple[str, str]] = {}
     copied: list[str] = []
     for name, (relation_schema, relation) in sorted(relations.items()):
+        if name in keep and (relation_schema, relation) in existing:
+            kind = "view" if existing[relation_schema, relation] == "VIEW" else "table"
+            cur.execute(f"drop {kind} if exists {_q(relation_schema)}.{_q(relation)} cascade")
+            del existing[relation_schema, relation]
         if (relation_schema, relation) not in existing:
             if relation_schema != schema or name not in published:
                 continue  # never built yet: published by the first build that makes it

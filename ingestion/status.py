@@ -105,6 +105,14 @@ def print_status(target: Target) -> None:
         if published:
             version, at, views = published[0]
             print(f"Published marts: version {version} at {at:%Y-%m-%d %H:%M:%S} UTC ({views} views)")
+            stale = _rows(
+                cur,
+                f"select domain, last_good_at from ops.stale_domains where version = {marker} order by domain",
+                (version,),
+            )
+            for domain, last_good in stale:
+                since = f"{last_good:%Y-%m-%d %H:%M:%S} UTC" if last_good else "never published"
+                print(f"  STALE: the {domain} marts are as last published at {since} (their build failed since)")
         else:
             print("Published marts: none yet")
     print_freshness(target, fail=False)

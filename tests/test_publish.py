@@ -100,22 +100,36 @@ def test_partial_build_publishes_the_selection_and_carries_the_rest_over(
     assert published(warehouse) == third and version_schemas(warehouse) == [f"marts_v{third[0]}"]
 
 
-def test_failing_test_publishes_nothing(warehouse: Warehouse, warehouse_templates: WarehouseTemplates) -> None:
+def test_a_failing_test_keeps_its_domain_and_publishes_the_others(
+    warehouse: Warehouse, warehouse_templates: WarehouseTemplates
+) -> None:
     start_from_feed_a(warehouse, warehouse_templates)  # feed A landed and built
-    version, counts, _ = published(warehouse)
-    schemas = version_schemas(warehouse)
+    version, counts, master = published(warehouse)
+    published_at = warehouse.scalar("select published_at from ops.publications")
+    links = warehouse.sql("select lookup_kind, lookup_value, processed_status from marts.media_links order by 1, 2")
 
     # a row of the master damaged behind dbt's back: its not_null test fails on the next build
     execute(warehouse, "update core.master_shows set first_seen_at = null where movie_id = 'M1'")
     result = warehouse.marquee("build")
     assert result.code == 1
-    assert "dbt build failed: not_null_master_shows_first_seen_at (fail" in result.err
-    assert "nothing was published; marts are unchanged" in result.err
+    line = result.err.strip().splitlines()[-1]
+    assert line.startswith("marquee: error: dbt build failed: not_null_master_shows_first_seen_at (fail"), line
+    assert line.endswith(
+        f"-- the other marts were published; these kept their last good version: shows (since {published_at:%Y-%m-%d %H:%M:%S} UTC)"
+    )
     after = published(warehouse)
-    assert after[0] == version  # still the version published before
-    assert after[1] == counts  # the rebuilt marts are unchanged
-    assert warehouse.scalar("select count(*) from marts.master_shows where first_seen_at is null") == 0  # not published
-    assert version_schemas(warehouse) == schemas  # the failed version was discarded
+    assert after[0] != version and version_schemas(warehouse) == [f"marts_v{after[0]}"]  # a new version...
+    assert after[1:] == (counts, master)  # ... in which the show marts are the last good ones
+    assert warehouse.scalar("select count(*) from marts.master_shows where first_seen_at is null") == 0
+    assert warehouse.sql("select lookup_kind, lookup_value, processed_status from marts.media_links order by 1, 2") == links
+    assert warehouse.sql("select domain from ops.stale_domains where version = ?", (after[0],)) == [("shows",)]
+    status = warehouse.marquee("status")
+    assert f"STALE: the shows marts are as last published at {published_at:%Y-%m-%d %H:%M:%S} UTC" in status.out
+
+    # repaired: everything publishes, nothing is stale
+    execute(warehouse, "update core.master_shows set first_seen_at = timestamp '2026-12-01 00:00:00' where movie_id = 'M1'")
+    build(warehouse)
+    assert "STALE" not in warehouse.marquee("status").out
 
 
 def test_a_failed_build_publishes_none_of_the_state_it_advanced(
@@ -133,7 +147,7 @@ def test_a_failed_build_publishes_none_of_the_state_it_advanced(
     assert result.code == 1 and "not_null_master_shows_first_seen_at" in result.err
     assert warehouse.scalar("select count(*) from intermediate.int_show_versions where record_type = 'load'") == 2
     assert warehouse.scalar("select count(*) from core.master_shows") == 7  # state advanced: B's M8 merged
-    assert published(warehouse) == before  # ... but nothing of it is published: master, history, log
+    assert published(warehouse)[1:] == before[1:]  # ... but nothing of it is published: master, history, log
     assert warehouse.sql("select version_id, valid_to, change_type from marts.show_history order by 1") == history
 
     # repaired, the next build publishes the state (B was reconciled once, by the failed build)
@@ -163,9 +177,10 @@ def test_failing_audit_protects_state(
     result = warehouse.marquee("build")
     assert result.code == 1, result.out
     assert "audit 'versions have a full key and a known change' failed on the staged rows of" in result.err
-    assert "nothing was merged" in result.err and "nothing was published" in result.err
+    assert "nothing was merged" in result.err
+    assert "these kept their last good version: media (since" in result.err and "; shows (since" in result.err
     assert warehouse.sql("select version_id, valid_to from intermediate.int_show_versions order by 1") == state
-    assert published(warehouse) == before
+    assert published(warehouse)[1:] == before[1:]  # the show marts: the media marts read them too
 
 
 def test_killed_build_leaves_marts_readable_and_unchanged(
