@@ -146,3 +146,27 @@ def test_feeds_fetched_at_the_same_time_apply_in_load_order(warehouse: Warehouse
         ("First", "updated", tie + timedelta(microseconds=2), None),
     ]
     assert warehouse.sql("select title, first_seen_at from marts.master_shows") == [("First", tie)]
+
+
+def test_a_backfill_whose_later_loads_lost_their_records_is_refused(
+    warehouse: Warehouse, tmp_path: Path, warehouse_templates: WarehouseTemplates
+) -> None:
+    """Re-deriving the history after a back-filled feed needs the records of every later load;
+    when one is gone, the reconcile refuses (one line, its audit) and changes nothing."""
+    from tests.test_publish import execute
+
+    start_from_feed_a(warehouse, warehouse_templates)
+    land(warehouse, tmp_path, "c.json", FEED_C, C_AT)
+    build_shows(warehouse)
+    ledger = warehouse.sql("select version_id, valid_to from intermediate.int_show_versions order by 1")
+    master = warehouse.sql(f"select {MASTER_COLUMNS} from marts.master_shows order by 1, 2, 3, 4")
+    # C's records gone (as a raw retention policy might remove them), then B back-filled before C
+    for table in ("raw.shows", "intermediate.int_show_records_validated"):
+        execute(warehouse, f"delete from {table} where {'_feed_fetched_at' if table == 'raw.shows' else 'fetched_at'} "
+                f"= timestamp '2026-12-03 00:00:00'")  # fmt: skip
+    land(warehouse, tmp_path, "b.json", FEED_B, B_AT)
+    result = warehouse.marquee("build", "--select", "+marts.shows")
+    assert result.code == 1
+    assert "audit 'a replayed load still has all its records' failed" in result.err and "nothing was merged" in result.err
+    assert warehouse.sql("select version_id, valid_to from intermediate.int_show_versions order by 1") == ledger
+    assert warehouse.sql(f"select {MASTER_COLUMNS} from marts.master_shows order by 1, 2, 3, 4") == master
