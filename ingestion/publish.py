@@ -11,8 +11,9 @@ after their audits pass on the staged rows (see macros/incremental/), and are
 never published directly: each has a mart that copies it into the version
 schema (show_history, master_shows, media_history), so every published view,
 history included, changes at the switch and only then. After a successful
-switch the older version schemas are dropped, and on PostgreSQL the analyst role's grants are (re)applied in the
-same transaction, so they survive every switch.
+switch the older version schemas are dropped, and on PostgreSQL the analyst
+role's grants are (re)applied in the same transaction, so they survive every
+switch.
 
 A partial build (`marquee build --select`) rebuilds only some marts: before
 the switch, each published mart it did not rebuild is copied as it is (its
@@ -35,9 +36,9 @@ import json
 import logging
 import os
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from collections.abc import Iterable
 from typing import Any
 
 from ingestion.errors import MarqueeError
@@ -151,8 +152,8 @@ def publish(
     `stale`: domains whose marts keep their published version (their tests failed).
     """
     relations = published_relations()
-    domains = mart_domains(_manifest())
-    keep = {name for name in relations if domains.get(name) in set(stale)}
+    domain_of = mart_domains(_manifest())
+    keep = {name for name in relations if domain_of.get(name) in set(stale)}
     carried_over: list[str] = []
     with connect(target) as conn:
         cur = statement_cursor(conn, target)

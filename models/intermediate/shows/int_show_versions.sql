@@ -11,7 +11,7 @@
     carrying that load's counts; the summary rows are also the watermark, so
     a load that changed nothing is still reconciled exactly once.
 
-    Per key, the pending loads form a sequence of events: the key is present
+    Per key, the loads in scope (see "Replay") form a sequence of events: the key is present
     in a load, or absent from a load whose feed lists its cinema while the show
     is still in the future (a withdrawal candidate). Comparing each event with
     the state before it (the previous event, or the current version for the
