@@ -41,6 +41,10 @@
     )
 }}
 
+{#- a master merged before it had its watermark column (added since) re-merges every show once -#}
+{%- set has_watermark = is_incremental() and execute
+    and 'reconciled_at' in (adapter.get_columns_in_relation(this) | map(attribute='name') | map('lower') | list) %}
+
 with
 
 versions as (
@@ -72,7 +76,7 @@ current_versions as (
         record_type = 'show'
         and valid_to is null
         and (
-            {% if is_incremental() %}
+            {% if is_incremental() and has_watermark %}
                 reconciled_at > (
                     select coalesce(max(merged.reconciled_at), cast('1970-01-01' as timestamp)) as watermark
                     from {{ this }} as merged
