@@ -18,8 +18,9 @@ import argparse
 import logging
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime, timezone
+from typing import Any
 
 from ingestion import redaction
 from ingestion.errors import MarqueeError
@@ -111,28 +112,46 @@ def build(target: Target, select: str | None = None) -> str:
 
 
 def run(target: Target, shows: Sequence[str] | None, app: str | None = None) -> None:
+    """Land every source, build, fetch TMDB, build again, generate the docs.
+
+    One source's trouble does not stop the others: a step that fails is reported
+    (one line on stderr) and the run goes on with the rest; it ends with exit
+    status 1 naming every failed step."""
     from ingestion.shows.sample import SAMPLE_FEEDS
+
+    problems: list[str] = []
+
+    def attempt(step: Callable[..., Any], *args: Any) -> Any:
+        try:
+            return step(*args)
+        except MarqueeError as exc:
+            problems.append(str(exc))
+            print(f"marquee: {exc} (the run goes on)", file=sys.stderr)
+            return None
 
     feeds = [(source, None) for source in shows] if shows else list(SAMPLE_FEEDS)
     if not shows:
         print("No --shows given: landing the bundled sample feeds.")
     for source, fetched_at in feeds:
-        ingest_shows(target, source, fetched_at)
+        attempt(ingest_shows, target, source, fetched_at)
     if app:
-        ingest_app(target, app)
+        attempt(ingest_app, target, app)
     else:
         from ingestion.app.sample import SAMPLE_APP_EXPORT, sample_pii_key
 
         print("No --app given: landing the bundled sample export of the watch-list app.")
-        ingest_app(target, str(SAMPLE_APP_EXPORT), sample_pii_key())
-    build(target)
+        attempt(ingest_app, target, str(SAMPLE_APP_EXPORT), sample_pii_key())
+    attempt(build, target)
     # TMDB reads its work list from the build above; a second build turns what it landed into marts.
-    ingest_tmdb(target)
-    version = build(target)
-    from ingestion.summary import print_media_summary
+    attempt(ingest_tmdb, target)
+    version = attempt(build, target)
+    if version:
+        from ingestion.summary import print_media_summary
 
-    print_media_summary(target)
-    docs(target, None, version)
+        print_media_summary(target)
+        docs(target, None, version)
+    if problems:
+        raise MarqueeError(f"the run finished, but {len(problems)} step(s) failed: {'; '.join(problems)}")
 
 
 def docs(target: Target, serve_port: int | None, version: str | None = None) -> None:

@@ -95,3 +95,23 @@ def test_tmdb_anomalies_are_quarantined_not_fatal(
     assert warehouse.scalar("select count(*) from marts.media_genres where media_id = ?", (media_id,)) == genres_before - 1
     # one cast credit without an id is out; the duplicated crew credit is kept once
     assert warehouse.scalar("select count(*) from marts.media_credits where media_id = ?", (media_id,)) == credits_before - 1
+
+
+def test_a_run_goes_on_past_a_source_that_fails(
+    duckdb_warehouse: Warehouse, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`marquee run` with a feed that cannot be read still lands the app export, builds, fetches
+    TMDB and publishes; it ends with exit status 1 naming the failed step (engine-independent)."""
+    monkeypatch.delenv("TMDB_API_READ_TOKEN", raising=False)
+    monkeypatch.delenv("TMDB_API_KEY", raising=False)
+    missing = tmp_path / "missing.json"
+    result = duckdb_warehouse.marquee("run", "--shows", str(missing))
+    assert result.code == 1
+    assert result.err.strip().splitlines()[-1] == (
+        f"marquee: error: the run finished, but 1 step(s) failed: shows feed {missing}: no such file"
+    )
+    assert f"marquee: shows feed {missing}: no such file (the run goes on)" in result.err
+    assert "dbt docs generated" in result.out
+    assert duckdb_warehouse.scalar("select count(*) from marts.users") == 300
+    assert duckdb_warehouse.scalar("select count(*) from marts.master_shows") == 0
+    assert duckdb_warehouse.scalar("select count(*) from marts.media") > 0  # the app's titles and the pinned ones
