@@ -23,7 +23,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from ingestion import redaction
-from ingestion.errors import MarqueeError
+from ingestion.errors import MarqueeError, first_line
 from ingestion.locking import warehouse_lock
 from ingestion.settings import TARGETS, Target, resolve_target
 from ingestion.status import print_freshness, print_status
@@ -305,9 +305,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except Exception as exc:  # noqa: BLE001 - an unforeseen fault: one line; the traceback with --verbose
         log.debug("unexpected error", exc_info=True)
-        first = (str(exc).strip().splitlines() or [""])[0]
         print(
-            f"marquee: error: unexpected {type(exc).__name__}: {redaction.redact(first)} "
+            f"marquee: error: unexpected {type(exc).__name__}: {redaction.redact(first_line(exc))} "
             "(run with --verbose for the details)",
             file=sys.stderr,
         )

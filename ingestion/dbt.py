@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ingestion.errors import MarqueeError
+from ingestion.errors import MarqueeError, first_line
 from ingestion.settings import PROJECT_DIR, Target
 
 log = logging.getLogger(__name__)
@@ -119,7 +119,7 @@ def run_dbt(
             return outcome
         if outcome.failures:
             raise MarqueeError(f"dbt {command[0]} failed: {'; '.join(outcome.failures[:5])}")
-        reason = _first_line(result.exception) if result.exception else "see the log above"
+        reason = first_line(result.exception) if result.exception else "see the log above"
         raise MarqueeError(f"dbt {command[0]} failed: {reason}")
     return outcome
 
@@ -167,9 +167,6 @@ def _error_message(value: Any) -> str:
     return lines[0] if lines else ""
 
 
-def _first_line(value: Any) -> str:
-    text = str(value).strip()
-    return text.splitlines()[0] if text else type(value).__name__
 
 
 BUILT_TYPES = ("model", "seed", "snapshot", "unit_test")
@@ -197,7 +194,7 @@ def selection_with_tests(select: str, target: Target) -> list[str]:
     with contextlib.redirect_stdout(io.StringIO()):
         result = dbtRunner().invoke(args)
     if not result.success:
-        raise MarqueeError(f"dbt ls failed: {_first_line(result.exception) if result.exception else select}")
+        raise MarqueeError(f"dbt ls failed: {first_line(result.exception) if result.exception else select}")
     built = {json.loads(line)["unique_id"] for line in result.result or []}
     manifest = json.loads((target_dir() / "manifest.json").read_text())
     tests = [
@@ -207,5 +204,5 @@ def selection_with_tests(select: str, target: Target) -> list[str]:
         and all(parent in built or parent.startswith("source.") for parent in node["depends_on"]["nodes"])
         and any(parent in built for parent in node["depends_on"]["nodes"])
     ]
-    names = {uid: (manifest["nodes"].get(uid) or manifest.get("unit_tests", {}).get(uid, {})).get("name") for uid in built}
-    return sorted(filter(None, names.values())) + sorted(manifest["nodes"][uid]["name"] for uid in tests)
+    nodes = {**manifest["nodes"], **manifest.get("unit_tests", {})}
+    return sorted(nodes[uid]["name"] for uid in built | set(tests) if uid in nodes)

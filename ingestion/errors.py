@@ -7,3 +7,10 @@ class MarqueeError(Exception):
     The message is a single sentence that names what failed and why; it never
     contains a secret.
     """
+
+
+def first_line(error: object) -> str:
+    """The first line of an error's text (its type's name when it has none): what a one-line
+    message quotes of a library's multi-line error."""
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__

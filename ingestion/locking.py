@@ -15,7 +15,7 @@ import fcntl
 import zlib
 from collections.abc import Iterator
 
-from ingestion.errors import MarqueeError
+from ingestion.errors import MarqueeError, first_line
 from ingestion.settings import Target
 
 # A stable 32-bit key for pg_try_advisory_lock (per database).
@@ -45,8 +45,7 @@ def warehouse_lock(target: Target) -> Iterator[None]:
     try:
         conn = psycopg2.connect(**target.pg_params, connect_timeout=10, application_name="marquee-lock")
     except psycopg2.OperationalError as exc:
-        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-        raise MarqueeError(f"cannot connect to {target.describe()}: {first}") from None
+        raise MarqueeError(f"cannot connect to {target.describe()}: {first_line(exc)}") from None
     try:
         conn.autocommit = True
         cur = conn.cursor()

@@ -25,7 +25,7 @@ from pathlib import Path
 import dlt
 from dlt.pipeline.exceptions import PipelineStepFailed
 
-from ingestion.errors import MarqueeError
+from ingestion.errors import MarqueeError, first_line
 from ingestion.settings import PROJECT_DIR, RAW_SCHEMA, Target
 from ingestion.warehouse import dlt_destination, loader_file_format
 
@@ -77,7 +77,7 @@ def land(source: object, target: Target, pipeline_name: str) -> Landed:
                 raise cause from None
             raise MarqueeError(
                 f"landing {pipeline_name} into {target.describe()} failed at the {exc.step} step: "
-                f"{_first_line(exc.exception)}"
+                f"{first_line(exc.exception)}"
             ) from None
         counts = dict(pipeline.last_trace.last_normalize_info.row_counts) if pipeline.last_trace else {}
         load_id = info.loads_ids[0] if info.loads_ids else None
@@ -95,6 +95,3 @@ def _user_error(exc: BaseException) -> MarqueeError | None:
     return None
 
 
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__

@@ -12,7 +12,7 @@ from typing import Any
 
 import dlt
 
-from ingestion.errors import MarqueeError
+from ingestion.errors import MarqueeError, first_line
 from ingestion.settings import Target
 
 
@@ -72,12 +72,9 @@ def check_duckdb_file(target: Target, write: bool) -> None:
 
 
 def unusable_duckdb_file(path: Path, exc: BaseException) -> MarqueeError:
-    return MarqueeError(f"DuckDB file {path} is not a usable DuckDB database ({_first_line(exc)})")
+    return MarqueeError(f"DuckDB file {path} is not a usable DuckDB database ({first_line(exc)})")
 
 
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
 
 
 @contextlib.contextmanager
@@ -100,8 +97,7 @@ def connect(target: Target) -> Iterator[Any]:
         try:
             conn = psycopg2.connect(**target.pg_params, connect_timeout=5)
         except psycopg2.OperationalError as exc:
-            first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            raise MarqueeError(f"cannot connect to {target.describe()}: {first_line}") from None
+            raise MarqueeError(f"cannot connect to {target.describe()}: {first_line(exc)}") from None
     try:
         yield conn
     finally:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ingestion.app.settings import APP_TABLES
 from ingestion import redaction
-from ingestion.errors import MarqueeError
+from ingestion.errors import MarqueeError, first_line
 
 SUPPORTED_BACKENDS = ("postgresql", "sqlite")
 CONNECT_TIMEOUT_SECONDS = 5
@@ -75,7 +75,7 @@ def open_database(url: str) -> AppDatabase:
     try:
         engine = create_engine(parsed, connect_args=connect_args)
     except (ArgumentError, NoSuchModuleError) as exc:
-        raise AppDatabaseError(f"cannot use app database {label}: {_first_line(exc)}") from None
+        raise AppDatabaseError(f"cannot use app database {label}: {first_line(exc)}") from None
     try:
         inspector = inspect(engine)
         present = set(inspector.get_table_names())
@@ -87,13 +87,10 @@ def open_database(url: str) -> AppDatabase:
         }
     except SQLAlchemyError as exc:
         engine.dispose()
-        raise AppDatabaseError(f"cannot read app database {label}: {_first_line(exc.orig or exc)}") from None
+        raise AppDatabaseError(f"cannot read app database {label}: {first_line(exc.orig or exc)}") from None
     except AppDatabaseError:
         engine.dispose()
         raise
     return AppDatabase(engine=engine, label=label, columns=columns)
 
 
-def _first_line(exc: object) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
