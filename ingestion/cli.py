@@ -67,48 +67,41 @@ def ingest_tmdb(target: Target, limit: int | None = None) -> None:
 
 
 def build(target: Target, select: str | None = None) -> str:
-    """dbt build into a new marts version; publish it only if everything passed.
+    """`dbt build`, which publishes itself (macros/publishing/), and a summary of what it published.
 
     With `select` (dbt's node selection syntax), only the selected nodes are built
     and tested (tests that also read an unselected model are left out: see
     selection_with_tests); the marts they do not rebuild are carried over
-    unchanged into the new version (see ingestion/publish.py).
+    unchanged into the new version.
     """
     from ingestion.dbt import run_dbt, selection_with_tests
-    from ingestion.publish import discard, domains, failed_domains, new_version, publish
+    from ingestion.status import publication
     from ingestion.summary import print_build_summary
 
-    version = new_version()
     command = ["build"]
     selection = f" (--select {select})" if select else ""
-    log.info("Building marts version %s on %s%s", version, target.describe(), selection)
-    try:
-        if select:
-            nodes = selection_with_tests(select, target)
-            if not nodes:
-                raise MarqueeError(f"--select {select} selects nothing to build")
-            command += ["--select", *nodes, "--indirect-selection", "empty"]
-        outcome = run_dbt(command, target, variables={"publish_version": version}, node_failures_ok=True)
-        stale = failed_domains(outcome.failed) if outcome.failures else {}
-        if outcome.failures and (not stale or set(stale) >= domains()):
-            raise MarqueeError(f"dbt build failed: {'; '.join(outcome.failures[:5])}")
-    except MarqueeError as exc:
-        discard(target, version)
-        raise MarqueeError(f"{exc} -- nothing was published; marts are unchanged") from None
-    published = publish(target, version, outcome.invocation_id, partial=bool(select), stale=stale)
-    carried = f"; {len(published.carried_over)} not selected carried over unchanged" if select else ""
-    if stale:
-        carried = f"; {', '.join(sorted(stale))} kept {'their' if len(stale) > 1 else 'its'} last good version"
-    print(f"Published {len(published.views)} marts (version {version}) to schema marts{carried}.")
-    if {"master_shows", "show_reconcile_log"} <= set(published.views) and "show_reconcile_log" not in published.carried_over:
+    log.info("Building the marts on %s%s", target.describe(), selection)
+    if select:
+        nodes = selection_with_tests(select, target)
+        if not nodes:
+            raise MarqueeError(f"--select {select} selects nothing to build -- nothing was published; marts are unchanged")
+        command += ["--select", *nodes, "--indirect-selection", "empty"]
+    outcome = run_dbt(command, target, node_failures_ok=True)
+    published = publication(target, outcome.invocation_id)
+    failed = f"dbt build failed: {'; '.join(outcome.failures[:5])}"
+    if published is None:
+        raise MarqueeError(f"{failed} -- nothing was published; marts are unchanged")
+    note = f"; {published.carried_over} not selected carried over unchanged" if select else ""
+    if published.stale:
+        stale = sorted(published.stale)
+        note = f"; {', '.join(stale)} kept {'their' if len(stale) > 1 else 'its'} last good version"
+    print(f"Published {published.views} marts (version {published.version}) to schema marts{note}.")
+    if not select or "show_reconcile_log" in outcome.built:
         print_build_summary(target, outcome.invocation_id)
-    if stale:
-        kept = "; ".join(f"{domain} (since {published.stale[domain]})" for domain in sorted(stale))
-        raise MarqueeError(
-            f"dbt build failed: {'; '.join(outcome.failures[:5])} -- the other marts were published; "
-            f"these kept their last good version: {kept}"
-        )
-    return version
+    if published.stale:
+        kept = "; ".join(f"{domain} (since {since})" for domain, since in sorted(published.stale.items()))
+        raise MarqueeError(f"{failed} -- the other marts were published; these kept their last good version: {kept}")
+    return published.version
 
 
 def run(target: Target, shows: Sequence[str] | None, app: str | None = None) -> None:
@@ -149,24 +142,21 @@ def run(target: Target, shows: Sequence[str] | None, app: str | None = None) -> 
         from ingestion.summary import print_media_summary
 
         print_media_summary(target)
-        docs(target, None, version)
+        docs(target, None)
     if problems:
         raise MarqueeError(f"the run finished, but {len(problems)} step(s) failed: {'; '.join(problems)}")
 
 
-def docs(target: Target, serve_port: int | None, version: str | None = None) -> None:
+def docs(target: Target, serve_port: int | None) -> None:
     from ingestion.dbt import run_dbt
-    from ingestion.status import published_version
 
-    variables = {"publish_version": version or published_version(target) or "dev"}
-    run_dbt(["docs", "generate"], target, quiet=True, variables=variables)
+    run_dbt(["docs", "generate"], target, quiet=True)
     print("dbt docs generated in target/ (browse them with `make docs`).")
     if serve_port:
         print(f"Serving the dbt docs on http://127.0.0.1:{serve_port} (Ctrl-C to stop).")
         run_dbt(
             ["docs", "serve", "--port", str(serve_port), "--host", "127.0.0.1", "--no-browser"],
             target,
-            variables=variables,
         )
 
 

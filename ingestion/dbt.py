@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ingestion.errors import MarqueeError, first_line
+from ingestion.locking import dbt_lock_vars
 from ingestion.settings import PROJECT_DIR, Target
 
 log = logging.getLogger(__name__)
@@ -36,6 +37,11 @@ class DbtOutcome:
     def failed(self) -> set[str]:
         """The unique ids of the nodes that errored, failed or were skipped because of one."""
         return {uid for uid, status in self.statuses.items() if status in ("error", "fail", "runtime error", "skipped")}
+
+    @property
+    def built(self) -> set[str]:
+        """The names of the nodes that were built or passed."""
+        return {uid.split(".")[-1] for uid, status in self.statuses.items() if status in ("success", "pass")}
 
 
 def target_dir() -> Path:
@@ -100,6 +106,7 @@ def run_dbt(
         "--target",
         target.name,
     ]
+    variables = {**dbt_lock_vars(), **(variables or {})}
     if variables:
         args += ["--vars", json.dumps(variables)]
     verbose = log.getEffectiveLevel() <= logging.DEBUG

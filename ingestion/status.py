@@ -7,9 +7,9 @@ reconcile's counts, source freshness, and the published marts version.
 from __future__ import annotations
 
 import contextlib
-
 import json
 import os
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
@@ -32,13 +32,36 @@ def _rows(conn: Any, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, 
         cur.close()
 
 
-def published_version(target: Target) -> str | None:
-    try:
-        with connect(target) as conn:
-            rows = _rows(conn, "select version from ops.publications order by published_at desc limit 1")
-    except MarqueeError:
-        return None
-    return rows[0][0] if rows else None
+@dataclass(frozen=True)
+class Publication:
+    """What one build published (ops.publications, written by macro publish_marts)."""
+
+    version: str
+    views: int
+    carried_over: int
+    stale: dict[str, str]  # domain -> since when its marts are as published then
+
+
+def publication(target: Target, invocation_id: str | None) -> Publication | None:
+    """The publication a dbt invocation made, if it made one."""
+    marker = placeholder(target)
+    with connect(target) as conn:
+        rows = _rows(
+            conn,
+            f"select version, views, coalesce(carried_over, 0) from ops.publications where invocation_id = {marker}",
+            (invocation_id,),
+        )
+        if not rows:
+            return None
+        version, views, carried_over = rows[0]
+        stale = _rows(
+            conn, f"select domain, last_good_at from ops.stale_domains where version = {marker}", (version,)
+        )
+    return Publication(version, int(views), int(carried_over), {domain: _since(at) for domain, at in stale})
+
+
+def _since(last_good: datetime | None) -> str:
+    return f"{last_good:%Y-%m-%d %H:%M:%S} UTC" if last_good else "never published"
 
 
 def _refresh_cutoff() -> datetime:
@@ -111,8 +134,7 @@ def print_status(target: Target) -> None:
                 (version,),
             )
             for domain, last_good in stale:
-                since = f"{last_good:%Y-%m-%d %H:%M:%S} UTC" if last_good else "never published"
-                print(f"  STALE: the {domain} marts are as last published at {since} (their build failed since)")
+                print(f"  STALE: the {domain} marts are as last published at {_since(last_good)} (their build failed since)")
         else:
             print("Published marts: none yet")
     print_freshness(target, fail=False)
