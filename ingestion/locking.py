@@ -95,7 +95,7 @@ def warehouse_lock(target: Target) -> Iterator[None]:
         cur.execute("select pg_try_advisory_lock(%s), pg_backend_pid()", (ADVISORY_LOCK_KEY,))
         locked, pid = cur.fetchone()
         if not locked:
-            raise MarqueeError(f"another marquee run is using {target.describe()}; wait for it to finish")
+            raise MarqueeError(f"another marquee or dbt run is using {target.describe()}; wait for it to finish")
         lease = None
         if _lease_table_exists(cur):
             cur.execute(

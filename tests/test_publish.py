@@ -209,12 +209,12 @@ def test_killed_build_leaves_marts_readable_and_unchanged(
 def test_a_second_build_fails_fast_while_one_runs(warehouse: Warehouse, tmp_path: Path) -> None:
     land(warehouse, tmp_path, "a.json", FEED_A, A_AT)
     process = start_cli(warehouse, "build")
-    wait_for_line(process, "Building marts version")
+    wait_for_line(process, "Building the marts")
     started = time.monotonic()
     second = warehouse.marquee("build")
     assert time.monotonic() - started < 5
     assert second.code == 1
-    assert second.err.strip().startswith("marquee: error: another marquee run is using")
+    assert second.err.strip().startswith("marquee: error: another marquee or dbt run is using")
     assert process.wait(timeout=300) == 0
     assert published(warehouse)[1] == (6, 5, 6, 1)
 

@@ -76,6 +76,7 @@
     {%- endfor -%}
 
     {%- if flags.WHICH != 'build' or (failures and (not stale or stale | length >= all_domains | length)) -%}
+        {%- do marquee_begin() -%}
         {%- do run_query('drop schema if exists ' ~ adapter.quote(version_schema) ~ ' cascade') -%}
         {%- do adapter.commit() -%}
         {%- if flags.WHICH == 'build' -%}
@@ -85,6 +86,7 @@
     {%- endif -%}
 
     {#- Complete the version: carry over what it did not rebuild, and every mart of a stale domain. -#}
+    {%- do marquee_begin() -%}
     {%- set existing = {} -%}
     {%- for row in run_query("select table_schema, table_name, table_type from information_schema.tables where table_schema in ('marts', '" ~ version_schema ~ "')") -%}
         {%- do existing.update({row[0] ~ '.' ~ row[1]: row[2]}) -%}
@@ -110,6 +112,7 @@
     {%- do adapter.commit() -%}
 
     {#- The switch, in one transaction. -#}
+    {%- do marquee_begin() -%}
     {%- do run_query('create schema if not exists marts') -%}
     {%- do run_query('create schema if not exists ops') -%}
     {%- do lock_published_views(existing) -%}
@@ -123,6 +126,7 @@
     {%- do record_publication(version, views | length, carried_over | length, stale | sort) -%}
     {%- do adapter.commit() -%}
 
+    {%- do marquee_begin() -%}
     {%- for row in run_query("select schema_name from information_schema.schemata where schema_name like 'marts_v%' and schema_name <> '" ~ version_schema ~ "'") -%}
         {%- do run_query('drop schema if exists ' ~ adapter.quote(row[0]) ~ ' cascade') -%}
     {%- endfor -%}
@@ -132,6 +136,11 @@
         {%- set note = '; ' ~ stale | sort | join(', ') ~ ' kept ' ~ ('their' if stale | length > 1 else 'its') ~ ' last good version' -%}
     {%- endif -%}
     {%- do log('marquee: published ' ~ views | length ~ ' marts (version ' ~ version ~ ') to schema marts' ~ note ~ '.', info=true) -%}
+{%- endmacro %}
+
+{#- Open a transaction on the hook's connection unless one is open: run_query alone never begins one. -#}
+{% macro marquee_begin() -%}
+    {%- call statement('marquee_begin', auto_begin=true) -%}select 1{%- endcall -%}
 {%- endmacro %}
 
 {#- Record the publication and each stale domain with the time its marts were last published good. -#}

@@ -73,7 +73,7 @@
     {%- do adapter.commit() -%}
     {%- if run_query(advisory_holders).columns[0].values() | length > 0 -%}
         {%- do release_warehouse_lock() -%}
-        {{ exceptions.raise_compiler_error("another marquee run is using the warehouse; wait for it to finish") }}
+        {{ exceptions.raise_compiler_error("another marquee or dbt run is using the warehouse; wait for it to finish") }}
     {%- endif -%}
 {%- endmacro %}
 

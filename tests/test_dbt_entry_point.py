@@ -1,0 +1,150 @@
+"""`dbt build` run directly (with the README's profile) is as safe as `marquee build`:
+it takes the same warehouse lock, builds, tests and publishes the same way."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from ingestion.dbt import profiles_dir
+from ingestion.settings import PROJECT_DIR
+from tests.conftest import Warehouse, WarehouseTemplates
+from tests.test_publish import published, start_cli, version_schemas, wait_for_line
+from tests.test_shows_pipeline import B_AT, FEED_B, build, land, start_from_feed_a
+
+DBT = str(Path(sys.executable).with_name("dbt"))
+
+
+def dbt_env(w: Warehouse) -> dict[str, str]:
+    return {**os.environ, "MARQUEE_TARGET": w.target.name, "DBT_PROFILES_DIR": str(profiles_dir()),
+            "PYTHONUNBUFFERED": "1"}  # fmt: skip
+
+
+def dbt(w: Warehouse, *args: str, timeout: float = 300) -> subprocess.CompletedProcess:
+    """Plain dbt, as an analytics engineer runs it in CI: its own process, no marquee around it."""
+    return subprocess.run([DBT, *args], cwd=PROJECT_DIR, env=dbt_env(w), capture_output=True, text=True,
+                          timeout=timeout)  # fmt: skip
+
+
+def start_dbt(w: Warehouse, *args: str) -> subprocess.Popen:
+    return subprocess.Popen([DBT, *args], cwd=PROJECT_DIR, env=dbt_env(w), stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True)  # fmt: skip
+
+
+def publications(w: Warehouse) -> int:
+    return w.scalar("select count(*) from ops.publications")
+
+
+def test_plain_dbt_build_publishes_exactly_as_marquee_build(
+    warehouse: Warehouse, tmp_path: Path, warehouse_templates: WarehouseTemplates
+) -> None:
+    start_from_feed_a(warehouse, warehouse_templates)  # feed A landed and built by marquee
+    before = published(warehouse)
+    land(warehouse, tmp_path, "b.json", FEED_B, B_AT)
+
+    result = dbt(warehouse, "build")
+    assert result.returncode == 0, result.stdout[-3000:]
+    after = published(warehouse)
+    assert after[0] != before[0] and f"marquee: published 21 marts (version {after[0]})" in result.stdout
+    assert after[1] == (7, 5, 9, 2)  # feed B reconciled, tested and published: as `marquee build` does
+    assert version_schemas(warehouse) == [f"marts_v{after[0]}"]
+    assert warehouse.scalar("select invocation_id from ops.publications where version = ?", (after[0],))
+    # the master and its history are published together: every current version is in the history
+    assert warehouse.scalar(
+        "select count(*) from marts.master_shows m left join marts.show_history h "
+        "on h.show_id = m.show_id and h.valid_to is null where h.show_id is null"
+    ) == 0
+
+    # the next marquee build has nothing new and says so truthfully; its publication is complete too
+    out = build(warehouse)
+    assert "No new show loads to reconcile." in out
+    assert published(warehouse)[1:] == after[1:]
+
+
+def test_plain_dbt_run_and_test_publish_nothing(
+    warehouse: Warehouse, tmp_path: Path, warehouse_templates: WarehouseTemplates
+) -> None:
+    start_from_feed_a(warehouse, warehouse_templates)
+    before = published(warehouse)
+    land(warehouse, tmp_path, "b.json", FEED_B, B_AT)
+    run = dbt(warehouse, "run")
+    assert run.returncode == 0, run.stdout[-3000:]
+    assert published(warehouse) == before  # untested: analysts still see feed A
+    assert version_schemas(warehouse) == [f"marts_v{before[0]}"]  # the run's version is dropped
+    test = dbt(warehouse, "test", "--select", "marts.shows")
+    assert test.returncode == 0, test.stdout[-3000:]  # `dbt test` tests what analysts read: schema marts
+    assert published(warehouse) == before and publications(warehouse) == 1
+    # the build after publishes the state the run advanced, history included
+    out = build(warehouse)
+    assert published(warehouse)[1] == (7, 5, 9, 2) and "Published 21 marts" in out
+
+
+def test_plain_dbt_build_waits_for_no_one_while_marquee_builds(
+    warehouse: Warehouse, tmp_path: Path, warehouse_templates: WarehouseTemplates
+) -> None:
+    start_from_feed_a(warehouse, warehouse_templates)
+    land(warehouse, tmp_path, "b.json", FEED_B, B_AT)
+    process = start_cli(warehouse, "build")
+    wait_for_line(process, "Building the marts")
+    second = dbt(warehouse, "build", timeout=60)
+    assert second.returncode != 0
+    assert "another marquee or dbt run is using" in second.stdout
+    assert process.wait(timeout=300) == 0
+    assert publications(warehouse) == 2  # feed A's and marquee's: the refused dbt build published nothing
+    assert published(warehouse)[1] == (7, 5, 9, 2)
+
+
+def test_marquee_waits_for_no_one_while_plain_dbt_builds(
+    warehouse: Warehouse, tmp_path: Path, warehouse_templates: WarehouseTemplates
+) -> None:
+    start_from_feed_a(warehouse, warehouse_templates)
+    land(warehouse, tmp_path, "b.json", FEED_B, B_AT)
+    process = start_dbt(warehouse, "build")
+    wait_for_line(process, "START hook: marquee.on-run-start.1")  # the lock is taken (on-run-start.0)
+    second = warehouse.marquee("build")
+    assert second.code == 1
+    held = "a dbt run (invocation" if warehouse.target.name == "postgres" else "another marquee or dbt run is using"
+    assert second.err.strip().startswith(f"marquee: error: {held}"), second.err
+    ingest = warehouse.marquee("ingest", "shows", "--source", str(tmp_path / "b.json"), "--fetched-at", B_AT)
+    assert ingest.code == 1  # landing waits for the build too
+    assert process.wait(timeout=300) == 0
+    assert publications(warehouse) == 2 and published(warehouse)[1] == (7, 5, 9, 2)
+    assert warehouse.scalar("select count(distinct _dlt_load_id) from raw.shows") == 2
+
+
+@pytest.mark.postgres
+def test_a_killed_plain_dbt_build_holds_the_lease_until_released(
+    postgres_warehouse: Warehouse, tmp_path: Path, warehouse_templates: WarehouseTemplates
+) -> None:
+    # PostgreSQL only: on DuckDB the OS releases a killed process's flock at once
+    warehouse = postgres_warehouse
+    start_from_feed_a(warehouse, warehouse_templates)
+    before = published(warehouse)
+    land(warehouse, tmp_path, "b.json", FEED_B, B_AT)
+    process = start_dbt(warehouse, "build")
+    wait_for_line(process, "START hook: marquee.on-run-start.1")
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=30)
+    assert published(warehouse) == before  # killed before its publish: marts as they were
+
+    refused = dbt(warehouse, "build", timeout=120)
+    assert refused.returncode != 0 and "release_warehouse_lock" in refused.stdout
+    assert "marquee: error: a dbt run (invocation" in warehouse.marquee("build").err
+    released = dbt(warehouse, "run-operation", "release_warehouse_lock", "--args", "{force: true}")
+    assert released.returncode == 0, released.stdout[-2000:]
+    result = dbt(warehouse, "build")
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert published(warehouse)[1] == (7, 5, 9, 2)
+    assert warehouse.scalar("select count(*) from ops.warehouse_lock") == 0  # released at the end of the run
+
+
+def test_the_lock_key_is_the_same_in_python_and_sql() -> None:
+    from ingestion.locking import ADVISORY_LOCK_KEY
+
+    macro = (PROJECT_DIR / "macros" / "publishing" / "warehouse_lock.sql").read_text()
+    assert f"return({ADVISORY_LOCK_KEY})" in macro
