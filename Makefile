@@ -45,7 +45,7 @@ test-duckdb: $(STAMP) ## the pytest suite without the PostgreSQL tests
 	$(BIN)/pytest -m "not postgres"
 
 lint: $(STAMP) ## sqlfluff (dbt templater) on models, macros, snapshots, tests
-	@$(BIN)/python -c "from ingestion.dbt import profiles_dir; profiles_dir()"
+	@$(BIN)/python -c "from marquee.dbt import profiles_dir; profiles_dir()"
 	MARQUEE_DUCKDB_PATH=$(CURDIR)/target/lint.duckdb $(BIN)/sqlfluff lint --processes 2 models snapshots tests/dbt
 
 docs: $(STAMP) ## generate the dbt docs site and serve it on http://localhost:8080

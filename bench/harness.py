@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.generate import FETCHED_AT, NEXT_FETCHED_AT, Changes, FeedTruth, write_feed, write_next_feed
-from ingestion.settings import Target
+from marquee.engines import engine_for
 
 MARQUEE = str(Path(sys.executable).parent / "marquee")
 COUNT_COLUMNS = ("inserted", "updated", "unchanged", "withdrawn", "rejected", "duplicates")
@@ -122,7 +122,7 @@ class Warehouse:
         import io
         import resource
 
-        from ingestion.cli import main
+        from marquee.cli import main
 
         saved = {name: os.environ.get(name) for name in self.overrides}
         os.environ.update(self.overrides)
@@ -155,7 +155,7 @@ class Warehouse:
             return duckdb.connect(str(self.duckdb_path))
         import psycopg2
 
-        return psycopg2.connect(**{**Target("postgres").pg_params, "dbname": self.name})
+        return psycopg2.connect(**{**engine_for("postgres").params, "dbname": self.name})
 
     def query(self, sql: str) -> list[tuple[Any, ...]]:
         conn = self.connect()
@@ -201,7 +201,7 @@ class Warehouse:
 def admin_connection() -> Iterator[Any]:
     import psycopg2
 
-    conn = psycopg2.connect(**{**Target("postgres").pg_params, "dbname": "postgres"}, connect_timeout=5)
+    conn = psycopg2.connect(**{**engine_for("postgres").params, "dbname": "postgres"}, connect_timeout=5)
     conn.autocommit = True
     try:
         yield conn

@@ -36,8 +36,8 @@ from typing import Any
 
 import pytest
 
-from ingestion.settings import PROJECT_DIR, Target
-from ingestion.warehouse import query
+from ingestion.settings import PROJECT_DIR
+from marquee.engines import Engine, engine_for
 
 # Each pytest process (each xdist worker) gets its own dbt artifacts and log, so
 # parallel builds never read one another's manifest or run results.
@@ -107,7 +107,7 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
 
 
 def _pg_params() -> dict[str, Any]:
-    return Target("postgres").pg_params
+    return engine_for("postgres").params
 
 
 def _pg_unavailable_reason() -> str | None:
@@ -152,12 +152,12 @@ def fresh_postgres_database(server: dict[str, Any]) -> Iterator[str]:
 class Warehouse:
     """A fresh warehouse of one target, with helpers to drive and inspect it."""
 
-    target: Target
+    target: Engine
 
     def sql(self, statement: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
         if self.target.name == "postgres":
             statement = statement.replace("?", "%s")
-        return query(self.target, statement, params)
+        return self.target.query(statement, params)
 
     def scalar(self, statement: str, params: tuple[Any, ...] = ()) -> Any:
         return self.sql(statement, params)[0][0]
@@ -175,7 +175,7 @@ class CliResult:
 
 def run_cli(*args: str) -> CliResult:
     """Run the `marquee` CLI in-process and capture what it prints."""
-    from ingestion.cli import main
+    from marquee.cli import main
 
     out, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
@@ -203,12 +203,12 @@ def _fresh_warehouse(
         # the file is always named warehouse.duckdb: dbt names the database after it, and
         # the relations it creates are qualified with that name (templates are copied here)
         monkeypatch.setenv("MARQUEE_DUCKDB_PATH", str(tmp_path / "warehouse.duckdb"))
-        yield Warehouse(Target("duckdb"))
+        yield Warehouse(engine_for("duckdb"))
         return
     server = request.getfixturevalue("postgres_server")
     with fresh_postgres_database(server) as name:
         monkeypatch.setenv("PGDATABASE", name)
-        yield Warehouse(Target("postgres"))
+        yield Warehouse(engine_for("postgres"))
 
 
 @pytest.fixture(params=["duckdb", pytest.param("postgres", marks=pytest.mark.postgres)])
@@ -258,14 +258,14 @@ class WarehouseTemplates:
             self._built[name, kind] = self._build(kind, name, setup)
         location, value = self._built[name, kind]
         if kind == "duckdb":
-            destination = warehouse.target.duckdb_path
+            destination = warehouse.target.path
             assert not destination.exists(), "a template is restored into a fresh warehouse only"
             destination.parent.mkdir(parents=True, exist_ok=True)
             for suffix in ("", ".wal"):
                 if Path(location + suffix).exists():
                     shutil.copyfile(location + suffix, str(destination) + suffix)
         else:
-            self._copy_postgres_database(location, str(warehouse.target.pg_params["dbname"]))
+            self._copy_postgres_database(location, str(warehouse.target.params["dbname"]))
         return value
 
     def _build(self, kind: str, name: str, setup: Callable[[Warehouse, Path], Any]) -> tuple[str, Any]:
@@ -280,7 +280,7 @@ class WarehouseTemplates:
                 self._admin(f'create database "{location}"')
                 self._databases.append(location)
                 env.setenv("PGDATABASE", location)
-            value = setup(Warehouse(Target(kind)), directory)  # type: ignore[arg-type]
+            value = setup(Warehouse(engine_for(kind)), directory)  # type: ignore[arg-type]
         return location, value
 
     def _admin(self, *statements: str) -> None:
@@ -349,7 +349,7 @@ class SampleRuns:
         return self._runs[kind]
 
     def _run(self, kind: str, request: pytest.FixtureRequest) -> SampleRun:
-        from ingestion.dbt import target_dir
+        from marquee.dbt import target_dir
 
         directory = self._directory / kind
         directory.mkdir()
@@ -391,7 +391,7 @@ def sample_warehouse(sample_run: SampleRun, monkeypatch: pytest.MonkeyPatch) -> 
     """The warehouse `marquee run` built (shared: tests must only read it)."""
     for variable, value in sample_run.env.items():
         monkeypatch.setenv(variable, value)
-    return Warehouse(Target(sample_run.kind))  # type: ignore[arg-type]
+    return Warehouse(engine_for(sample_run.kind))  # type: ignore[arg-type]
 
 
 def write_feed(path: Path, records: list[Any]) -> str:

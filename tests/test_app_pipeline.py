@@ -6,7 +6,6 @@ the quarantine, incremental re-loads and that no secret reaches the warehouse.""
 from __future__ import annotations
 
 import base64
-import json
 import zlib
 from datetime import datetime
 from pathlib import Path
@@ -315,9 +314,9 @@ def test_sqlite_database_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, c
 
     monkeypatch.setenv("MARQUEE_DUCKDB_PATH", str(tmp_path / "warehouse.duckdb"))
     w = Warehouse.__new__(Warehouse)
-    from ingestion.settings import Target
+    from marquee.engines import engine_for
 
-    w.target = Target("duckdb")
+    w.target = engine_for("duckdb")
     url = app.create_sqlite_app_db(tmp_path / "app.sqlite")
     result = run_cli("ingest", "app", "--source", url, "--target", "duckdb")
     assert result.code == 0, result.err

@@ -20,7 +20,7 @@ from bench.harness import BenchError, Context
 from bench.scenarios import tmdb as s4
 from bench.scenarios.shows import measure
 from ingestion.tmdb import ClientSettings
-from ingestion.tmdb.fake_server import SYNTHETIC_ID_BASE, synthetic_details
+from tests.fakes.tmdb_server import SYNTHETIC_ID_BASE, synthetic_details
 from ingestion.tmdb.fetch import Batch
 
 SHOWS = 1_000

@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 
 from ingestion.settings import PROJECT_DIR
-from ingestion.tmdb.fake_server import FakeTmdb
+from tests.fakes.tmdb_server import FakeTmdb
 from tests.conftest import Warehouse, WarehouseTemplates, run_cli, write_feed
 from tests.test_shows_pipeline import FEED_B, land_and_build_feed_a
 from tests.test_tmdb_pipeline import FAST_CLIENT
@@ -76,7 +76,7 @@ def test_a_dripping_feed_url_meets_the_deadline(
     assert line == (
         f"marquee: error: shows feed {drip_server}: not received within 2 s (MARQUEE_FEED_DEADLINE_SECONDS)"
     )
-    assert not duckdb_warehouse.target.duckdb_path.exists() or duckdb_warehouse.sql(
+    assert not duckdb_warehouse.target.path.exists() or duckdb_warehouse.sql(
         "select count(*) from information_schema.tables where table_name = 'shows'"
     ) == [(0,)]
 
@@ -158,12 +158,12 @@ def test_a_tmdb_run_in_which_every_title_failed_exits_1(
 def test_a_killed_run_leaves_no_dlt_working_directory(
     duckdb_warehouse: Warehouse, drip_server: str, tmp_path: Path
 ) -> None:
-    from ingestion.pipeline import working_directory
+    from marquee.landing import working_directory
 
     directory = working_directory(duckdb_warehouse.target, "marquee_shows")
     assert directory.parent == Path(tempfile.gettempdir()) and directory.name.startswith("marquee-dlt-")
     process = subprocess.Popen(
-        [sys.executable, "-m", "ingestion.cli", "ingest", "shows", "--source", drip_server, "--target", "duckdb"],
+        [sys.executable, "-m", "marquee.cli", "ingest", "shows", "--source", drip_server, "--target", "duckdb"],
         cwd=PROJECT_DIR, env=dict(os.environ), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     deadline = time.monotonic() + 60

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from ingestion.settings import PROJECT_DIR
-from ingestion.tmdb.fake_server import FakeTmdb
+from tests.fakes.tmdb_server import FakeTmdb
 from tests.conftest import Warehouse, WarehouseTemplates, run_cli, write_feed
 from tests.test_shows_pipeline import FEED_B, SHOWS, land_and_build_feed_a
 from tests.test_shows_sources import feed_server  # noqa: F401 - a fixture

@@ -159,7 +159,7 @@ def test_a_failed_build_publishes_none_of_the_state_it_advanced(
 def test_failing_audit_protects_state(
     warehouse: Warehouse, tmp_path: Path, warehouse_templates: WarehouseTemplates
 ) -> None:
-    from ingestion.dbt import run_dbt
+    from marquee.dbt import run_dbt
 
     start_from_feed_a(warehouse, warehouse_templates)  # feed A landed and built
     before = published(warehouse)
@@ -234,7 +234,7 @@ def test_readers_see_a_complete_version_during_publish(
     def read() -> None:
         import psycopg2
 
-        conn = psycopg2.connect(**warehouse.target.pg_params)
+        conn = psycopg2.connect(**warehouse.target.params)
         conn.autocommit = True
         cur = conn.cursor()
         while not stop.is_set():
@@ -277,7 +277,7 @@ def test_analyst_role_reads_marts_and_nothing_else(
 
     import psycopg2
 
-    conn = psycopg2.connect(**warehouse.target.pg_params)
+    conn = psycopg2.connect(**warehouse.target.params)
     conn.autocommit = True
     cur = conn.cursor()
     cur.execute(f"set role {analyst_role}")
@@ -325,17 +325,15 @@ def analyst_role(monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
 
 
 def execute(w: Warehouse, statement: str) -> None:
-    from ingestion.warehouse import connect, statement_cursor
-
-    with connect(w.target) as conn:
-        statement_cursor(conn, w.target).execute(statement)
+    with w.target.connect() as conn:
+        w.target.statement_cursor(conn).execute(statement)
         conn.commit()
 
 
 def start_cli(w: Warehouse, *args: str) -> subprocess.Popen:
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     return subprocess.Popen(
-        [sys.executable, "-m", "ingestion.cli", *args, "--target", w.target.name],
+        [sys.executable, "-m", "marquee.cli", *args, "--target", w.target.name],
         cwd=PROJECT_DIR,
         env=env,
         stdout=subprocess.PIPE,

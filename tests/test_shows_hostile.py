@@ -52,7 +52,7 @@ def limit_memory() -> None:
 def test_one_hostile_record_never_fails_the_feed_or_the_build(warehouse: Warehouse, tmp_path: Path) -> None:
     count = hostile_feed(tmp_path / "hostile.json")
     landed = subprocess.run(
-        [sys.executable, "-m", "ingestion.cli", "ingest", "shows", "--source", str(tmp_path / "hostile.json"),
+        [sys.executable, "-m", "marquee.cli", "ingest", "shows", "--source", str(tmp_path / "hostile.json"),
          "--fetched-at", A_AT, "--target", warehouse.target.name],
         cwd=PROJECT_DIR, env=dict(os.environ), capture_output=True, text=True, timeout=300,
         preexec_fn=limit_memory,

@@ -15,7 +15,7 @@ import httpx
 import pytest
 
 from ingestion.tmdb.client import Credentials, RateLimiter, TmdbAuthError, TmdbClient, parse_retry_after
-from ingestion.tmdb.fake_server import SYNTHETIC_ID_BASE, FakeTmdb, request_key, synthetic_details
+from tests.fakes.tmdb_server import SYNTHETIC_ID_BASE, FakeTmdb, request_key, synthetic_details
 from ingestion.tmdb.fetch import Batch, FetchSummary, WorkItem, fetch_all
 from ingestion.tmdb.matching import choose_match, normalise_title, query_variants
 
@@ -49,7 +49,7 @@ def run(tmdb: FakeTmdb, items: list[WorkItem], land_every: int = 3, **client_opt
 
 
 def movie(tmdb_id: int) -> WorkItem:
-    return WorkItem(f"movie-{tmdb_id}", "movie", str(tmdb_id))
+    return WorkItem(f"movie-{tmdb_id}", "movie", str(tmdb_id), min_match_confidence=0.8)
 
 
 def outcomes(batches: list[Batch]) -> dict[str, dict]:
@@ -77,9 +77,9 @@ def test_every_fault_ends_in_the_right_status() -> None:
         items = [movie(i) for i in faults] + [
             movie(872585),
             movie(693134),
-            WorkItem("title-oceans", "title", "Ocean's Eleven", 2026),
-            WorkItem("imdb-bear", "imdb", "tt14452776"),
-            WorkItem("imdb-none", "imdb", "tt0000001"),
+            WorkItem("title-oceans", "title", "Ocean's Eleven", 2026, min_match_confidence=0.8),
+            WorkItem("imdb-bear", "imdb", "tt14452776", min_match_confidence=0.8),
+            WorkItem("imdb-none", "imdb", "tt0000001", min_match_confidence=0.8),
         ]
         summary, batches = run(tmdb, items)
 

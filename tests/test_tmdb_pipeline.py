@@ -23,7 +23,7 @@ import dlt
 import pytest
 
 from ingestion.settings import PROJECT_DIR
-from ingestion.tmdb.fake_server import FakeTmdb
+from tests.fakes.tmdb_server import FakeTmdb
 from tests.conftest import Warehouse, write_feed
 
 CANARY = "canary-7f3c9e2b-do-not-leak"
@@ -243,7 +243,7 @@ def test_killed_run_resumes_without_refetching(warehouse: Warehouse, tmp_path: P
     for args in (("ingest", "shows", "--source", write_feed(tmp_path / "feed.json", feed)), ("build",)):
         result = warehouse.marquee(*args)  # in-process: dbt releases the DuckDB file when it is done
         assert result.code == 0, result.err + result.out
-    cli = [sys.executable, "-m", "ingestion.cli"]
+    cli = [sys.executable, "-m", "marquee.cli"]
     total = len(FILMS) + 3  # and the pinned titles
 
     with FakeTmdb(token=CANARY) as tmdb:

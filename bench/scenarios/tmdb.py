@@ -3,7 +3,7 @@
 2,000 titles (reduced: 200) enriched through the production fetch path
 (`ingestion.tmdb.fetch_items`: one `TmdbClient` configured by `ClientSettings`
 at 40 requests/s, the fetch loop with its 20 workers) against the fake TMDB
-(`ingestion.tmdb.fake_server`) on loopback, which answers every request after
+(`tests.fakes.tmdb_server`) on loopback, which answers every request after
 50 ms and enforces 40 requests in any 1 s window itself (a 41st is answered
 429 with Retry-After). Two runs: clean, and with 10% of requests answered
 429 / 500 / 503 at random (seeded, so the same requests fail every time).
@@ -40,7 +40,7 @@ from bench.harness import BenchError, Context
 from bench.scenarios import Row
 from ingestion.tmdb import ClientSettings, fetch_items, settings
 from ingestion.tmdb.client import Credentials
-from ingestion.tmdb.fake_server import (
+from tests.fakes.tmdb_server import (
     SYNTHETIC_ID_BASE,
     FakeTmdb,
     request_key,
@@ -82,11 +82,13 @@ def work_items(titles: int) -> tuple[list[WorkItem], dict[str, Expected]]:
     for n in range(titles):
         tmdb_id = SYNTHETIC_ID_BASE + n
         if n % 2 == 0:
-            item = WorkItem(f"title-{n}", "title", synthetic_title("movie", tmdb_id), synthetic_year(tmdb_id))
+            item = WorkItem(
+                f"title-{n}", "title", synthetic_title("movie", tmdb_id), synthetic_year(tmdb_id), min_match_confidence=0.8
+            )
             expected[item.work_item_id] = Expected("movie", tmdb_id, 2)
         else:
             media_type = "movie" if n % 4 == 1 else "tv"
-            item = WorkItem(f"{media_type}-{n}", media_type, str(tmdb_id))
+            item = WorkItem(f"{media_type}-{n}", media_type, str(tmdb_id), min_match_confidence=0.8)
             expected[item.work_item_id] = Expected(media_type, tmdb_id, 1)
         items.append(item)
     return items, expected

@@ -21,51 +21,18 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
 import dlt
 from dlt.sources import DltResource
 
-from ingestion.app.database import AppDatabase, looks_like_url, open_database
+from ingestion.app.database import AppDatabase
 from ingestion.app.export import AppExport
 from ingestion.app.rows import RowShaper, column_hints, dropped_columns_warning
 from ingestion.app.settings import APP_TABLES, CHUNK_SIZE, PII_KEY_ENV, PII_KEY_SECRET, AppTable
 from ingestion import redaction
 from ingestion.errors import MarqueeError
-from ingestion.settings import Target
-
-
-@dataclass(frozen=True)
-class AppLanding:
-    """What one `land_app` did: rows shaped and landed, the (password-free) source, the load."""
-
-    rows: int
-    label: str
-    load_id: str | None
-
-
-def land_app(target: Target, source: str, pii_key: str | None = None) -> AppLanding:
-    """Land an export directory or an app database URL into raw.app_* (one dlt load)."""
-    from ingestion.pipeline import land
-
-    key = resolve_pii_key(pii_key)
-    shapers: dict[str, RowShaper] = {}
-    if looks_like_url(source):
-        database = open_database(source)
-        try:
-            app_source = app_database_source(database, pii_key=key, shapers=shapers)
-            landed = land(app_source, target, pipeline_name="marquee_app")
-        finally:
-            database.dispose()
-        label = database.label
-    else:
-        export = AppExport(source)
-        app_source = app_export_source(export, pii_key=key, shapers=shapers)
-        landed = land(app_source, target, pipeline_name="marquee_app_export")
-        label = export.label
-    return AppLanding(sum(shaper.rows for shaper in shapers.values()), label, landed.load_id)
 
 
 def resolve_pii_key(explicit: str | None = None) -> str:

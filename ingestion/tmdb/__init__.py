@@ -1,8 +1,9 @@
 """dlt source for TMDB (The Movie Database) enrichment.
 
-`ingest_tmdb(target, limit)` reads the work list the dbt model
-`int_tmdb_work_list` computed, fetches every item with one `TmdbClient`, and
-lands the outcomes batch by batch through `tmdb_source` into `raw`:
+`fetch_items(items, ...)` fetches every work item (the runner reads them
+from the dbt model `int_tmdb_work_list`) with one `TmdbClient`, and hands the
+outcomes, batch by batch, to a callback that lands each through `tmdb_source`
+into `raw` (marquee/runs.py `ingest_tmdb`):
 
 - `raw.tmdb_titles`: one row per fetched title, the details JSON as TMDB sent
   it (`payload`, with videos, credits, external ids, release dates or content
@@ -31,7 +32,6 @@ from dlt.sources import DltResource
 
 from ingestion import redaction
 from ingestion.errors import MarqueeError
-from ingestion.settings import Target
 from ingestion.tmdb import settings
 from ingestion.tmdb.client import Credentials, TmdbClient
 from ingestion.tmdb.fetch import Batch, FetchSummary, WorkItem, fetch_all
@@ -149,7 +149,7 @@ def fetch_items(
 ) -> FetchSummary:
     """Fetch `items` from the API at `base_url` with one client configured by
     `client_settings`, handing outcomes to `land_batch` as they complete: what
-    `ingest_tmdb` does once it has the work list (the benchmark calls it too)."""
+    `marquee.runs.ingest_tmdb` does once it has the work list (the benchmark calls it too)."""
 
     async def go() -> FetchSummary:
         async with TmdbClient(
@@ -176,53 +176,3 @@ def fetch_items(
     return asyncio.run(go())
 
 
-def read_work_list(target: Target, limit: int | None) -> list[WorkItem]:
-    """Refresh the work-list views, then read the list from the warehouse."""
-    from ingestion.dbt import run_dbt
-    from ingestion.warehouse import query
-
-    try:
-        run_dbt(["run", "--select", *settings.WORK_LIST_SELECTORS], target, quiet=True)
-    except MarqueeError as exc:
-        raise MarqueeError(f"cannot compute the TMDB work list (run `marquee build` first?): {exc}") from None
-    sql = (
-        "select work_item_id, lookup_kind, lookup_value, year_hint "
-        f"from {settings.WORK_LIST_RELATION} order by lookup_kind, lookup_value"
-    )
-    if limit is not None:
-        sql += f" limit {int(limit)}"
-    return [WorkItem(row[0], row[1], row[2], int(row[3]) if row[3] is not None else None) for row in query(target, sql)]
-
-
-def ingest_tmdb(target: Target, limit: int | None = None, client_settings: ClientSettings | None = None) -> FetchSummary:
-    """Fetch the work list and land the outcomes; prints what it does."""
-    from ingestion.pipeline import land
-    from ingestion.tmdb.recorded import SAMPLE_TMDB_DIR, serve_recorded
-
-    items = read_work_list(target, limit)
-    client_settings = client_settings or ClientSettings.from_environment()
-    credentials = resolve_credentials()
-    base_url = os.environ.get("TMDB_API_BASE_URL", settings.API_BASE_URL)
-    if not items:
-        print("TMDB: nothing to fetch (every title was fetched within the refresh window).")
-        return FetchSummary()
-
-    def land_batch(batch: Batch) -> None:
-        land(tmdb_source(batch), target, pipeline_name="marquee_tmdb")
-
-    print(f"TMDB: fetching {len(items):,} title{'s' if len(items) != 1 else ''} at up to {client_settings.rate:g} requests/s.")
-    if credentials.present:
-        summary = fetch_items(items, base_url, credentials, client_settings, land_batch)
-    else:
-        print(
-            "TMDB: no TMDB_API_READ_TOKEN or TMDB_API_KEY set: serving the bundled recorded responses "
-            f"({SAMPLE_TMDB_DIR.relative_to(SAMPLE_TMDB_DIR.parents[2])}) from a local server."
-        )
-        with serve_recorded() as url:
-            summary = fetch_items(items, url, credentials, client_settings, land_batch)
-    print(summary.line())
-    if summary.titles and summary.failed == summary.titles:
-        raise MarqueeError(
-            f"TMDB: every one of the {summary.titles:,} titles failed (their outcomes were landed; see marts.media_links)"
-        )
-    return summary

@@ -35,6 +35,9 @@ class WorkItem:
     lookup_kind: str  # title | movie | tv | imdb
     lookup_value: str
     year_hint: int | None = None
+    # a title search's best match is used at or above this confidence: the work list's
+    # column (dbt var tmdb_min_match_confidence, which int_tmdb_show_matches applies too)
+    min_match_confidence: float = field(kw_only=True)
 
 
 @dataclass
@@ -174,7 +177,7 @@ class Fetcher:
             outcome["error"] = "no search results"
             return "movie", None
         outcome["match_confidence"] = match.confidence
-        if match.confidence < settings.MIN_MATCH_CONFIDENCE:
+        if match.confidence < item.min_match_confidence:
             outcome["tmdb_id"] = match.tmdb_id
             outcome["error"] = f"no confident match (best: TMDB {match.tmdb_id} {match.title!r}, {match.confidence})"
             return "movie", None

@@ -10,8 +10,8 @@ the show year counts double: films are rarely shown before they come out),
 then popularity.
 
 Confidence: 1.0 for an exact normalised title match, 0.6 when one title
-contains the other, 0.3 otherwise. Only matches at or above
-`MIN_MATCH_CONFIDENCE` are used (dbt applies the same threshold).
+contains the other, 0.3 otherwise. Only matches at or above the dbt var
+`tmdb_min_match_confidence` are used (each work item carries it; dbt applies it too).
 """
 
 from __future__ import annotations

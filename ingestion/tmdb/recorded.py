@@ -9,7 +9,7 @@ live in data/sample/tmdb (see its README):
     search_movie.json                {query (case-folded): [id or summary, ...]}
 
 `/find/<imdb id>` is answered from the external ids of the recorded details.
-The fake TMDB of the tests and the benchmark (fake_server.py) reuses
+The fake TMDB of the tests and the benchmark (tests/fakes/tmdb_server.py) reuses
 `RecordedTmdb` (the responses) behind its own fault-injecting server.
 """
 

@@ -7,12 +7,6 @@ from __future__ import annotations
 
 # TMDB_API_BASE_URL: the v3 API root.
 API_BASE_URL = "https://api.themoviedb.org/3"
-# TMDB_IMAGE_BASE_URL: the image CDN root; a size segment and the file path follow.
-IMAGE_BASE_URL = "https://image.tmdb.org/t/p/"
-POSTER_SIZE = "w500"
-BACKDROP_SIZE = "w1280"
-# A YouTube video key becomes this embed URL.
-YOUTUBE_EMBED_URL = "https://www.youtube.com/embed/"
 
 # TMDB_RATE_LIMIT: requests per second the client never exceeds over any 1 s
 # window (TMDB's documented ceiling is about 40-50/s per IP).
@@ -39,9 +33,6 @@ LAND_EVERY_TITLES = 100  # TMDB_LAND_EVERY
 # A progress line at most every this many seconds.
 PROGRESS_EVERY_SECONDS = 2.0
 
-# The refresh window (days) is a dbt var read by the work-list model:
-# MARQUEE_TMDB_REFRESH_DAYS, default 30.
-REFRESH_DAYS = 30
 
 # One request per title: details with everything appended.
 MOVIE_APPEND = "videos,credits,external_ids,release_dates,watch/providers"
@@ -49,8 +40,6 @@ TV_APPEND = "videos,credits,external_ids,content_ratings,watch/providers"
 
 # Search: how many candidates of a search are kept with the outcome.
 SEARCH_CANDIDATES_KEPT = 5
-# A match at or above this confidence is used (also the dbt var tmdb_min_match_confidence).
-MIN_MATCH_CONFIDENCE = 0.8
 
 RAW_TITLES_TABLE = "tmdb_titles"
 RAW_FETCH_LOG_TABLE = "tmdb_fetch_log"

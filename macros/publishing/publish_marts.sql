@@ -78,7 +78,7 @@
     {%- if flags.WHICH != 'build' or (failures and (not stale or stale | length >= all_domains | length)) -%}
         {%- do marquee_begin() -%}
         {%- do run_query('drop schema if exists ' ~ adapter.quote(version_schema) ~ ' cascade') -%}
-        {%- do adapter.commit() -%}
+        {%- do marquee_commit() -%}
         {%- if flags.WHICH == 'build' -%}
             {%- do log('marquee: dbt build failed: ' ~ failures[:5] | join('; ') ~ ' -- nothing was published; marts are unchanged', info=true) -%}
         {%- endif -%}
@@ -109,7 +109,7 @@
         {%- endif -%}
         {%- if built in existing -%}{%- do views.update({name: built}) -%}{%- endif -%}
     {%- endfor -%}
-    {%- do adapter.commit() -%}
+    {%- do marquee_commit() -%}
 
     {#- The switch, in one transaction. -#}
     {%- do marquee_begin() -%}
@@ -124,13 +124,13 @@
     {%- endfor -%}
     {%- do grant_published_views() -%}
     {%- do record_publication(version, views | length, carried_over | length, stale | sort) -%}
-    {%- do adapter.commit() -%}
+    {%- do marquee_commit() -%}
 
     {%- do marquee_begin() -%}
     {%- for row in run_query("select schema_name from information_schema.schemata where schema_name like 'marts_v%' and schema_name <> '" ~ version_schema ~ "'") -%}
         {%- do run_query('drop schema if exists ' ~ adapter.quote(row[0]) ~ ' cascade') -%}
     {%- endfor -%}
-    {%- do adapter.commit() -%}
+    {%- do marquee_commit() -%}
     {%- set note = (('; ' ~ carried_over | length ~ ' not selected carried over unchanged') if selected_resources | length < nodes | length and not stale else '') -%}
     {%- if stale -%}
         {%- set note = '; ' ~ stale | sort | join(', ') ~ ' kept ' ~ ('their' if stale | length > 1 else 'its') ~ ' last good version' -%}
@@ -138,9 +138,18 @@
     {%- do log('marquee: published ' ~ views | length ~ ' marts (version ' ~ version ~ ') to schema marts' ~ note ~ '.', info=true) -%}
 {%- endmacro %}
 
-{#- Open a transaction on the hook's connection unless one is open: run_query alone never begins one. -#}
+{#-
+    Transactions of the hooks: dbt runs hook statements in autocommit mode (on both engines),
+    and run_query never begins a transaction, so what must commit together is wrapped in an
+    explicit begin / commit (every statement of these macros runs through run_query or
+    `statement(auto_begin=false)`, so dbt's own transaction handling never interleaves).
+-#}
 {% macro marquee_begin() -%}
-    {%- call statement('marquee_begin', auto_begin=true) -%}select 1{%- endcall -%}
+    {%- do run_query('begin') -%}
+{%- endmacro %}
+
+{% macro marquee_commit() -%}
+    {%- do run_query('commit') -%}
 {%- endmacro %}
 
 {#- Record the publication and each stale domain with the time its marts were last published good. -#}
@@ -190,7 +199,7 @@
         {%- do views.append('marts.' ~ adapter.quote(key[6:])) -%}
     {%- endfor -%}
     {%- if not views -%}{{ return('') }}{%- endif -%}
-    {%- call statement('lock_published_views') -%}
+    {%- call statement('lock_published_views', auto_begin=false) -%}
         do $$
         begin
             for attempt in 1..600 loop
@@ -218,7 +227,7 @@
 {#- Replacing keeps grants and dependent views, but PostgreSQL refuses column changes: then drop and create. -#}
 {% macro postgres__replace_published_view(name, relation, exists) -%}
     {%- set view = 'marts.' ~ adapter.quote(name) -%}
-    {%- call statement('replace_published_view') -%}
+    {%- call statement('replace_published_view', auto_begin=false) -%}
         do $$
         begin
             execute $sql$create or replace view {{ view }} as select * from {{ relation }}$sql$;
@@ -242,7 +251,7 @@
     {%- if not modules.re.fullmatch('[A-Za-z_][A-Za-z0-9_]*', role) -%}
         {{ exceptions.raise_compiler_error('MARQUEE_ANALYST_ROLE must be a plain identifier, not ' ~ role) }}
     {%- endif -%}
-    {%- call statement('grant_published_views') -%}
+    {%- call statement('grant_published_views', auto_begin=false) -%}
         do $$ begin
             if not exists (select from pg_roles where rolname = '{{ role }}') then create role {{ role }} nologin; end if;
         end $$;

@@ -3,7 +3,7 @@
     (on-run-start: acquire; on-run-end: publish, then release).
 
     DuckDB: the lock is taken outside SQL, by the dbt-duckdb plugin
-    `ingestion.duckdb_plugin` (profiles.yml.example) before dbt opens the file:
+    `marquee.engines.duckdb_plugin` (profiles.yml.example) before dbt opens the file:
     the same flock `marquee` holds, released by the OS when the process ends.
 
     PostgreSQL: dbt closes its connections between nodes, so a session
@@ -23,7 +23,7 @@
     {#- DuckDB (and any single-process engine): see the plugin. -#}
 {%- endmacro %}
 
-{#- The advisory lock key `marquee` takes (ingestion/locking.py ADVISORY_LOCK_KEY). -#}
+{#- The advisory lock key `marquee` takes (marquee/engines/postgres.py ADVISORY_LOCK_KEY). -#}
 {% macro warehouse_lock_key() -%}
     {{ return(1620564350) }}
 {%- endmacro %}
@@ -44,7 +44,8 @@
         {%- endif -%}
         {{ return('') }}
     {%- endif -%}
-    {%- call statement('acquire_lease') -%}
+    {%- do marquee_begin() -%}
+    {%- call statement('acquire_lease', auto_begin=false) -%}
         create schema if not exists ops;
         create table if not exists ops.warehouse_lock (
             lock_name varchar primary key, holder varchar not null,
@@ -70,7 +71,7 @@
                 holder = excluded.holder, acquired_at = excluded.acquired_at, expires_at = excluded.expires_at;
         end $$
     {%- endcall -%}
-    {%- do adapter.commit() -%}
+    {%- do marquee_commit() -%}
     {%- if run_query(advisory_holders).columns[0].values() | length > 0 -%}
         {%- do release_warehouse_lock() -%}
         {{ exceptions.raise_compiler_error("another marquee or dbt run is using the warehouse; wait for it to finish") }}
@@ -110,9 +111,10 @@
     {%- if adapter.get_relation(database=target.database, schema='ops', identifier='warehouse_lock') is none -%}
         {{ return('') }}
     {%- endif -%}
-    {%- call statement('release_lease') -%}
+    {%- do marquee_begin() -%}
+    {%- call statement('release_lease', auto_begin=false) -%}
         delete from ops.warehouse_lock where lock_name = 'warehouse'
         {%- if not force %} and holder = '{{ invocation_id }}'{% endif %}
     {%- endcall -%}
-    {%- do adapter.commit() -%}
+    {%- do marquee_commit() -%}
 {%- endmacro %}

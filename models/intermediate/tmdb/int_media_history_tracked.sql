@@ -29,7 +29,7 @@ final as (
         media.media_type,
         media.title,
         media.runtime_minutes,
-        {{ tmdb_image_url('media.poster_path', 'w500') }} as poster_url,
+        {{ tmdb_image_url('media.poster_path', var('tmdb_poster_size')) }} as poster_url,
         fingerprints.availability,
         md5(coalesce(fingerprints.availability, '')) as availability_hash,
         media.fetched_at

@@ -35,7 +35,7 @@ final as (
         tmdb_id,
         media_type,
         video_key as trailer_key,
-        '{{ var("tmdb_youtube_embed_url", "https://www.youtube.com/embed/") }}' || video_key as trailer_url,
+        '{{ var("tmdb_youtube_embed_url") }}' || video_key as trailer_url,
         is_official as is_official_trailer
     from trailers
     where preference = 1

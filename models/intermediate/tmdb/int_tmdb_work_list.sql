@@ -1,6 +1,7 @@
 -- What `marquee ingest tmdb` fetches: every needed title except those fetched
 -- successfully within the refresh window (var tmdb_refresh_days). A view over
--- the fetch log, so it is current as soon as a batch lands.
+-- the fetch log, so it is current as soon as a batch lands. It carries the match
+-- threshold the fetch applies, so that Python never repeats a dbt var.
 with
 
 needed as (
@@ -21,7 +22,10 @@ fresh_successes as (
 ),
 
 final as (
-    select needed.*
+    select
+        needed.*,
+        -- the fetch uses a title search's best match at or above this confidence
+        cast({{ var('tmdb_min_match_confidence') }} as double precision) as min_match_confidence
     from needed
     left join fresh_successes
         on needed.work_item_id = fresh_successes.work_item_id

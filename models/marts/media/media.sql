@@ -65,8 +65,8 @@ final as (
         titles.popularity,
         titles.vote_average,
         titles.vote_count,
-        {{ tmdb_image_url('titles.poster_path', 'w500') }} as poster_url,
-        {{ tmdb_image_url('titles.backdrop_path', 'w1280') }} as backdrop_url,
+        {{ tmdb_image_url('titles.poster_path', var('tmdb_poster_size')) }} as poster_url,
+        {{ tmdb_image_url('titles.backdrop_path', var('tmdb_backdrop_size')) }} as backdrop_url,
         trailers.trailer_url,
         first_directors.person_name as director,
         titles.fetched_at

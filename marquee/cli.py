@@ -18,16 +18,14 @@ import argparse
 import logging
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import datetime, timezone
-from typing import Any
 
 from ingestion import redaction
 from ingestion.errors import MarqueeError, first_line
-from ingestion.locking import warehouse_lock
-from ingestion.settings import TARGETS, Target, resolve_target
-from ingestion.status import print_freshness, print_status
-from ingestion.warehouse import check_usable
+from marquee import runs
+from marquee.engines import ENGINE_NAMES, resolve_engine
+from marquee.status import print_freshness, print_status
 
 log = logging.getLogger("marquee")
 
@@ -40,133 +38,13 @@ def _parse_time(value: str) -> datetime:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
 
 
-def ingest_shows(target: Target, source: str, fetched_at: datetime | None = None) -> None:
-    from ingestion.pipeline import land
-    from ingestion.shows import open_feed, shows_source
-
-    feed = open_feed(source, fetched_at or datetime.now(timezone.utc))
-    landed = land(shows_source(feed), target, pipeline_name="marquee_shows")
-    rows = landed.row_counts.get("shows", 0)
-    print(f"Landed {rows:,} show records from {feed.label} into raw.shows (load {landed.load_id}).")
-
-
-def ingest_app(target: Target, source: str, pii_key: str | None = None) -> None:
-    from ingestion.app import land_app
-
-    landed = land_app(target, source, pii_key)
-    print(
-        f"Landed {landed.rows:,} app rows from {landed.label} into raw.app_* "
-        f"(load {landed.load_id or 'none: nothing new'})."
-    )
-
-
-def ingest_tmdb(target: Target, limit: int | None = None) -> None:
-    from ingestion.tmdb import ingest_tmdb as fetch
-
-    fetch(target, limit)
-
-
-def build(target: Target, select: str | None = None) -> str:
-    """`dbt build`, which publishes itself (macros/publishing/), and a summary of what it published.
-
-    With `select` (dbt's node selection syntax), only the selected nodes are built
-    and tested (tests that also read an unselected model are left out: see
-    selection_with_tests); the marts they do not rebuild are carried over
-    unchanged into the new version.
-    """
-    from ingestion.dbt import run_dbt, selection_with_tests
-    from ingestion.status import publication
-    from ingestion.summary import print_build_summary
-
-    command = ["build"]
-    selection = f" (--select {select})" if select else ""
-    log.info("Building the marts on %s%s", target.describe(), selection)
-    if select:
-        nodes = selection_with_tests(select, target)
-        if not nodes:
-            raise MarqueeError(f"--select {select} selects nothing to build -- nothing was published; marts are unchanged")
-        command += ["--select", *nodes, "--indirect-selection", "empty"]
-    outcome = run_dbt(command, target, node_failures_ok=True)
-    published = publication(target, outcome.invocation_id)
-    failed = f"dbt build failed: {'; '.join(outcome.failures[:5])}"
-    if published is None:
-        raise MarqueeError(f"{failed} -- nothing was published; marts are unchanged")
-    note = f"; {published.carried_over} not selected carried over unchanged" if select else ""
-    if published.stale:
-        stale = sorted(published.stale)
-        note = f"; {', '.join(stale)} kept {'their' if len(stale) > 1 else 'its'} last good version"
-    print(f"Published {published.views} marts (version {published.version}) to schema marts{note}.")
-    if not select or "show_reconcile_log" in outcome.built:
-        print_build_summary(target, outcome.invocation_id)
-    if published.stale:
-        kept = "; ".join(f"{domain} (since {since})" for domain, since in sorted(published.stale.items()))
-        raise MarqueeError(f"{failed} -- the other marts were published; these kept their last good version: {kept}")
-    return published.version
-
-
-def run(target: Target, shows: Sequence[str] | None, app: str | None = None) -> None:
-    """Land every source, build, fetch TMDB, build again, generate the docs.
-
-    One source's trouble does not stop the others: a step that fails is reported
-    (one line on stderr) and the run goes on with the rest; it ends with exit
-    status 1 naming every failed step."""
-    from ingestion.shows.sample import SAMPLE_FEEDS
-
-    problems: list[str] = []
-
-    def attempt(step: Callable[..., Any], *args: Any) -> Any:
-        try:
-            return step(*args)
-        except MarqueeError as exc:
-            problems.append(str(exc))
-            print(f"marquee: {exc} (the run goes on)", file=sys.stderr)
-            return None
-
-    feeds = [(source, None) for source in shows] if shows else list(SAMPLE_FEEDS)
-    if not shows:
-        print("No --shows given: landing the bundled sample feeds.")
-    for source, fetched_at in feeds:
-        attempt(ingest_shows, target, source, fetched_at)
-    if app:
-        attempt(ingest_app, target, app)
-    else:
-        from ingestion.app.sample import SAMPLE_APP_EXPORT, sample_pii_key
-
-        print("No --app given: landing the bundled sample export of the watch-list app.")
-        attempt(ingest_app, target, str(SAMPLE_APP_EXPORT), sample_pii_key())
-    attempt(build, target)
-    # TMDB reads its work list from the build above; a second build turns what it landed into marts.
-    attempt(ingest_tmdb, target)
-    version = attempt(build, target)
-    if version:
-        from ingestion.summary import print_media_summary
-
-        print_media_summary(target)
-        docs(target, None)
-    if problems:
-        raise MarqueeError(f"the run finished, but {len(problems)} step(s) failed: {'; '.join(problems)}")
-
-
-def docs(target: Target, serve_port: int | None) -> None:
-    from ingestion.dbt import run_dbt
-
-    run_dbt(["docs", "generate"], target, quiet=True)
-    print("dbt docs generated in target/ (browse them with `make docs`).")
-    if serve_port:
-        print(f"Serving the dbt docs on http://127.0.0.1:{serve_port} (Ctrl-C to stop).")
-        run_dbt(
-            ["docs", "serve", "--port", str(serve_port), "--host", "127.0.0.1", "--no-browser"],
-            target,
-        )
-
-
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="marquee", description=__doc__.splitlines()[0])
     parser.add_argument("-v", "--verbose", action="store_true", help="show detailed logs")
     commands = parser.add_subparsers(dest="command", required=True)
 
     def add_target(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--target", choices=TARGETS, help="warehouse (default: $MARQUEE_TARGET or duckdb)")
+        p.add_argument("--target", choices=ENGINE_NAMES, help="warehouse (default: $MARQUEE_TARGET or duckdb)")
 
     ingest = commands.add_parser("ingest", help="land one source into the raw schema")
     sources = ingest.add_subparsers(dest="source_kind", required=True)
@@ -265,27 +143,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     _configure_logging(args.verbose)
     try:
-        target = resolve_target(args.target)
+        target = resolve_engine(args.target)
         if args.command == "docs":
-            docs(target, args.serve)
+            runs.docs(target, args.serve)
         elif args.command == "status":
-            check_usable(target, write=False)
+            target.check_usable(write=False)
             print_status(target)
         elif args.command == "freshness":
             print_freshness(target)
         else:
-            with warehouse_lock(target):
-                check_usable(target, write=True)
+            with target.lock():
+                target.check_usable(write=True)
                 if args.command == "ingest" and args.source_kind == "app":
-                    ingest_app(target, args.source)
+                    runs.ingest_app(target, args.source)
                 elif args.command == "ingest" and args.source_kind == "tmdb":
-                    ingest_tmdb(target, args.limit)
+                    runs.ingest_tmdb(target, args.limit)
                 elif args.command == "ingest":
-                    ingest_shows(target, args.source, args.fetched_at)
+                    runs.ingest_shows(target, args.source, args.fetched_at)
                 elif args.command == "build":
-                    build(target, args.select)
+                    runs.build(target, args.select)
                 elif args.command == "run":
-                    run(target, args.shows, args.app)
+                    runs.run(target, args.shows, args.app)
         return 0
     except MarqueeError as exc:
         print(f"marquee: error: {redaction.redact(str(exc))}", file=sys.stderr)

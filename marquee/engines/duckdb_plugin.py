@@ -1,9 +1,8 @@
-"""The dbt-duckdb plugin that makes `dbt build` run directly take the warehouse lock.
+"""The dbt-duckdb plugin that makes a `dbt` run take the warehouse lock.
 
 profiles.yml.example lists it under the duckdb output's `plugins`; dbt-duckdb
 calls `update_connection_config` before it opens the database file, so the
-lock (ingestion/locking.py) is held before dbt reads or writes anything, and
-until the dbt process ends.
+lock (marquee/engines/duckdb.py) is held before dbt reads or writes anything.
 """
 
 from __future__ import annotations
@@ -13,10 +12,10 @@ from typing import Any
 
 from dbt.adapters.duckdb.plugins import BasePlugin
 
-from ingestion.locking import hold_duckdb_lock_for_process
+from marquee.engines.duckdb import hold_lock_for_dbt
 
 
 class Plugin(BasePlugin):
     def update_connection_config(self, creds: Any, config: dict[str, Any]) -> None:
         if creds.path and creds.path != ":memory:":
-            hold_duckdb_lock_for_process(Path(creds.path))
+            hold_lock_for_dbt(Path(creds.path))

@@ -1,4 +1,4 @@
-"""Run a dlt source into the warehouse's `raw` schema.
+"""Run a dlt source into the warehouse's `raw` schema: the one way every source lands.
 
 Every run uses a fresh pipeline working directory, so a failed run leaves no
 half-extracted package behind that a later run could load: a source that fails
@@ -26,10 +26,12 @@ import dlt
 from dlt.pipeline.exceptions import PipelineStepFailed
 
 from ingestion.errors import MarqueeError, first_line
-from ingestion.settings import PROJECT_DIR, RAW_SCHEMA, Target
-from ingestion.warehouse import dlt_destination, loader_file_format
+from ingestion.settings import PROJECT_DIR
+from marquee.engines import Engine
 
 log = logging.getLogger(__name__)
+
+RAW_SCHEMA = "raw"
 
 # dlt reads the project's .dlt/config.toml (and secrets.toml) whatever the working directory.
 os.environ.setdefault("DLT_PROJECT_DIR", str(PROJECT_DIR))
@@ -43,10 +45,20 @@ class Landed:
     row_counts: dict[str, int]
 
 
-def working_directory(target: Target, pipeline_name: str) -> Path:
+def raw_tables() -> dict[str, tuple[str, ...]]:
+    """Each dlt source (its schema name in raw._dlt_loads) and the raw tables its loads write."""
+    from ingestion.app.settings import APP_TABLES
+
+    return {
+        "shows": ("shows",),
+        "tmdb": ("tmdb_titles", "tmdb_fetch_log"),
+        "app": tuple(table.raw_table for table in APP_TABLES),
+    }
+
+
+def working_directory(target: Engine, pipeline_name: str) -> Path:
     """Where dlt works while `pipeline_name` lands into `target` (see the module's docstring)."""
-    where = str(target.duckdb_path) if target.name == "duckdb" else target.describe()
-    digest = hashlib.sha1(f"{where}|{pipeline_name}".encode()).hexdigest()[:16]
+    digest = hashlib.sha1(f"{target.identity()}|{pipeline_name}".encode()).hexdigest()[:16]
     return Path(tempfile.gettempdir()) / f"marquee-dlt-{digest}"
 
 
@@ -60,17 +72,17 @@ def _fresh_directory(path: Path) -> Iterator[str]:
         shutil.rmtree(path, ignore_errors=True)
 
 
-def land(source: object, target: Target, pipeline_name: str) -> Landed:
+def land(source: object, target: Engine, pipeline_name: str) -> Landed:
     """Extract, normalize and load `source` into `raw`; one dlt load per call."""
     with _fresh_directory(working_directory(target, pipeline_name)) as pipelines_dir:
         pipeline = dlt.pipeline(
             pipeline_name=pipeline_name,
             pipelines_dir=pipelines_dir,
-            destination=dlt_destination(target),
+            destination=target.dlt_destination(),
             dataset_name=RAW_SCHEMA,
         )
         try:
-            info = pipeline.run(source, loader_file_format=loader_file_format(target))
+            info = pipeline.run(source, loader_file_format=target.loader_file_format)
         except PipelineStepFailed as exc:
             cause = _user_error(exc)
             if cause is not None:

@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from ingestion.errors import MarqueeError, first_line
-from ingestion.locking import dbt_lock_vars
-from ingestion.settings import PROJECT_DIR, Target
+from ingestion.settings import PROJECT_DIR
+from marquee.engines import Engine
 
 log = logging.getLogger(__name__)
 
@@ -58,10 +58,8 @@ def profiles_dir() -> Path:
     return directory
 
 
-def _environment(target: Target) -> None:
-    # dbt reads the same variables; make the DuckDB path absolute so dbt and
-    # dlt open the very same file whatever the working directory.
-    os.environ["MARQUEE_DUCKDB_PATH"] = str(target.duckdb_path)
+def _environment(target: Engine) -> None:
+    target.before_dbt()
     os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
 
 
@@ -80,7 +78,7 @@ def _progress(event: Any) -> None:
 
 def run_dbt(
     command: list[str],
-    target: Target,
+    target: Engine,
     quiet: bool = False,
     variables: dict[str, str] | None = None,
     node_failures_ok: bool = False,
@@ -106,20 +104,17 @@ def run_dbt(
         "--target",
         target.name,
     ]
-    variables = {**dbt_lock_vars(), **(variables or {})}
+    variables = {**target.dbt_vars(), **(variables or {})}
     if variables:
         args += ["--vars", json.dumps(variables)]
     verbose = log.getEffectiveLevel() <= logging.DEBUG
     if quiet or not verbose:
         args += ["--quiet"]
-    if target.name == "duckdb":
-        target.duckdb_path.parent.mkdir(parents=True, exist_ok=True)
     callbacks = [] if verbose or quiet else [_progress]
     try:
         result = dbtRunner(callbacks=callbacks).invoke(args)
     finally:
-        if target.name == "duckdb":
-            _release_duckdb()
+        target.after_dbt()
     outcome = _outcome(result)
     if not result.success:
         if outcome.failures and node_failures_ok:
@@ -129,18 +124,6 @@ def run_dbt(
         reason = first_line(result.exception) if result.exception else "see the log above"
         raise MarqueeError(f"dbt {command[0]} failed: {reason}")
     return outcome
-
-
-def _release_duckdb() -> None:
-    """Close the DuckDB database dbt-duckdb keeps open in this process, so that
-    the file's lock is released when dbt is done (other processes, and this
-    one's own connections, can then open it)."""
-    from dbt.adapters.duckdb.connections import DuckDBConnectionManager
-
-    with DuckDBConnectionManager._LOCK:
-        if DuckDBConnectionManager._ENV is not None:
-            DuckDBConnectionManager._ENV.close()
-            DuckDBConnectionManager._ENV = None
 
 
 def _outcome(result: Any) -> DbtOutcome:
@@ -173,13 +156,10 @@ def _error_message(value: Any) -> str:
         return f"{lines[0].split(' in ')[0]}: {lines[1]}"
     return lines[0] if lines else ""
 
-
-
-
 BUILT_TYPES = ("model", "seed", "snapshot", "unit_test")
 
 
-def selection_with_tests(select: str, target: Target) -> list[str]:
+def selection_with_tests(select: str, target: Engine) -> list[str]:
     """The nodes `select` builds, and the data tests whose every parent is among them.
 
     dbt's own indirect selection does not give that: a graph selector such as
@@ -198,8 +178,11 @@ def selection_with_tests(select: str, target: Target) -> list[str]:
     args = ["ls", "--select", select, "--resource-type", *BUILT_TYPES, "--output", "json",
             "--output-keys", "unique_id", "--project-dir", str(PROJECT_DIR),
             "--profiles-dir", str(profiles_dir()), "--target", target.name, "--quiet"]  # fmt: skip
-    with contextlib.redirect_stdout(io.StringIO()):
-        result = dbtRunner().invoke(args)
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):
+            result = dbtRunner().invoke(args)
+    finally:
+        target.after_dbt()
     if not result.success:
         raise MarqueeError(f"dbt ls failed: {first_line(result.exception) if result.exception else select}")
     built = {json.loads(line)["unique_id"] for line in result.result or []}

@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
 from ingestion.errors import MarqueeError
-from ingestion.settings import Target, raw_tables
-from ingestion.warehouse import connect, placeholder
+from marquee.engines import Engine
+from marquee.landing import raw_tables
 
 
 def _rows(conn: Any, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
@@ -42,10 +41,10 @@ class Publication:
     stale: dict[str, str]  # domain -> since when its marts are as published then
 
 
-def publication(target: Target, invocation_id: str | None) -> Publication | None:
+def publication(target: Engine, invocation_id: str | None) -> Publication | None:
     """The publication a dbt invocation made, if it made one."""
-    marker = placeholder(target)
-    with connect(target) as conn:
+    marker = target.placeholder
+    with target.connect() as conn:
         rows = _rows(
             conn,
             f"select version, views, coalesce(carried_over, 0) from ops.publications where invocation_id = {marker}",
@@ -64,18 +63,9 @@ def _since(last_good: datetime | None) -> str:
     return f"{last_good:%Y-%m-%d %H:%M:%S} UTC" if last_good else "never published"
 
 
-def _refresh_cutoff() -> datetime:
-    from datetime import timedelta
-
-    from ingestion.tmdb.settings import REFRESH_DAYS
-
-    days = int(os.environ.get("MARQUEE_TMDB_REFRESH_DAYS", REFRESH_DAYS))
-    return (datetime.now(timezone.utc) - timedelta(days=days)).replace(tzinfo=None)
-
-
-def print_status(target: Target) -> None:
-    marker = placeholder(target)
-    with connect(target) as conn:
+def print_status(target: Engine) -> None:
+    marker = target.placeholder
+    with target.connect() as conn:
         cur = conn
         print(f"Warehouse: {target.describe()}")
         print("Last loads:")
@@ -110,11 +100,11 @@ def print_status(target: Target) -> None:
         else:
             print("Last reconcile: none yet")
         coverage = dict(_rows(cur, "select processed_status, count(*) from marts.media_links group by processed_status"))
+        # a success is stale when the work list (var tmdb_refresh_days) wants it fetched again
         stale = _rows(
             cur,
-            "select count(*) from marts.media_links where processed_status = 'SUCCESS' "
-            f"and last_updated < {marker}",
-            (_refresh_cutoff(),),
+            "select count(*) from marts.media_links links join intermediate.int_tmdb_work_list work "
+            "on work.work_item_id = links.work_item_id where links.processed_status = 'SUCCESS'",
         )
         if coverage:
             print(
@@ -140,9 +130,9 @@ def print_status(target: Target) -> None:
     print_freshness(target, fail=False)
 
 
-def print_freshness(target: Target, fail: bool = True) -> None:
+def print_freshness(target: Engine, fail: bool = True) -> None:
     """Run `dbt source freshness` and print one line per source table."""
-    from ingestion.dbt import run_dbt, target_dir
+    from marquee.dbt import run_dbt, target_dir
 
     error: MarqueeError | None = None
     try:

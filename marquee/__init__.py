@@ -1,0 +1,1 @@
+"""Marquee's runtime: the CLI, runs, dbt, status and one engine per warehouse."""

@@ -1,0 +1,74 @@
+"""What every warehouse engine provides. Outside `marquee/engines/`, no code asks
+which warehouse it is on: it asks the engine (in SQL, the same rule holds
+through dbt's `adapter.dispatch`)."""
+
+from __future__ import annotations
+
+import contextlib
+from abc import ABC, abstractmethod
+from collections.abc import Iterator
+from typing import Any, ClassVar
+
+
+class Engine(ABC):
+    """One warehouse: how to reach it, lock it, land into it and run dbt on it."""
+
+    name: ClassVar[str]  # the dbt target (profiles.yml.example) and `--target` value
+    placeholder: ClassVar[str]  # the DB-API parameter marker of its driver
+    loader_file_format: ClassVar[str]  # dlt's bulk path into it
+
+    @abstractmethod
+    def describe(self) -> str:
+        """A human label for messages (never includes a password)."""
+
+    @abstractmethod
+    def identity(self) -> str:
+        """What tells two warehouses of this engine apart (a file, a server and database)."""
+
+    @abstractmethod
+    def dlt_destination(self) -> Any:
+        """The dlt destination that lands into this warehouse."""
+
+    @abstractmethod
+    def open(self) -> Any:
+        """A new DB-API connection; MarqueeError (one line) when the warehouse cannot be reached."""
+
+    @contextlib.contextmanager
+    def connect(self) -> Iterator[Any]:
+        """A DB-API connection for the duration of the block."""
+        conn = self.open()
+        try:
+            yield conn
+        finally:
+            conn.close()
+
+    def statement_cursor(self, conn: Any) -> Any:
+        """Where to execute the statements of one transaction."""
+        return conn.cursor()
+
+    def query(self, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+        """Run one query and return all rows."""
+        with self.connect() as conn:
+            cur = conn.cursor()
+            cur.execute(sql, params)
+            rows = cur.fetchall()
+            cur.close()
+            return rows
+
+    @abstractmethod
+    def lock(self) -> contextlib.AbstractContextManager[None]:
+        """Hold the warehouse lock (one writer at a time, see macros/publishing/warehouse_lock.sql);
+        MarqueeError at once when another writer holds it."""
+
+    def dbt_vars(self) -> dict[str, str]:
+        """The dbt vars a dbt invocation from this process needs (the lock this process holds)."""
+        return {}
+
+    def check_usable(self, write: bool) -> None:
+        """Before a command uses the warehouse: one clear line if it cannot."""
+
+    def before_dbt(self) -> None:
+        """Prepare the process environment dbt reads (profiles.yml.example) for this warehouse."""
+
+    def after_dbt(self) -> None:
+        """Release what an in-process dbt run kept open."""

@@ -1,0 +1,230 @@
+"""Every run Marquee does, composed the same way: land a source, build, fetch, document.
+
+Each landing builds its dlt source (ingestion/<source>/) from plain arguments
+and runs it through `marquee.landing.land`; a build is `dbt build`, which takes
+the lock and publishes itself (macros/publishing/); `run` does all of it and
+goes on past a failed step.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
+
+from ingestion.errors import MarqueeError
+from ingestion.tmdb import ClientSettings
+from ingestion.tmdb.fetch import FetchSummary, WorkItem
+from marquee.engines import Engine
+from marquee.landing import land
+
+log = logging.getLogger("marquee")
+
+def ingest_shows(target: Engine, source: str, fetched_at: datetime | None = None) -> None:
+    from ingestion.shows import open_feed, shows_source
+
+    feed = open_feed(source, fetched_at or datetime.now(timezone.utc))
+    landed = land(shows_source(feed), target, pipeline_name="marquee_shows")
+    rows = landed.row_counts.get("shows", 0)
+    print(f"Landed {rows:,} show records from {feed.label} into raw.shows (load {landed.load_id}).")
+
+
+@dataclass(frozen=True)
+class AppLanding:
+    """What one `land_app` did: rows shaped and landed, the (password-free) source, the load."""
+
+    rows: int
+    label: str
+    load_id: str | None
+
+
+def land_app(target: Engine, source: str, pii_key: str | None = None) -> AppLanding:
+    """Land an export directory or an app database URL into raw.app_* (one dlt load)."""
+    from ingestion.app import app_database_source, app_export_source, resolve_pii_key
+    from ingestion.app.database import looks_like_url, open_database
+    from ingestion.app.export import AppExport
+    from ingestion.app.rows import RowShaper
+
+    key = resolve_pii_key(pii_key)
+    shapers: dict[str, RowShaper] = {}
+    if looks_like_url(source):
+        database = open_database(source)
+        try:
+            app_source = app_database_source(database, pii_key=key, shapers=shapers)
+            landed = land(app_source, target, pipeline_name="marquee_app")
+        finally:
+            database.dispose()
+        label = database.label
+    else:
+        export = AppExport(source)
+        app_source = app_export_source(export, pii_key=key, shapers=shapers)
+        landed = land(app_source, target, pipeline_name="marquee_app_export")
+        label = export.label
+    return AppLanding(sum(shaper.rows for shaper in shapers.values()), label, landed.load_id)
+
+
+def ingest_app(target: Engine, source: str, pii_key: str | None = None) -> None:
+    landed = land_app(target, source, pii_key)
+    print(
+        f"Landed {landed.rows:,} app rows from {landed.label} into raw.app_* "
+        f"(load {landed.load_id or 'none: nothing new'})."
+    )
+
+
+def read_work_list(target: Engine, limit: int | None) -> list[WorkItem]:
+    """Refresh the work-list views, then read the list from the warehouse."""
+    from ingestion.tmdb import settings
+
+    from marquee.dbt import run_dbt
+
+    try:
+        run_dbt(["run", "--select", *settings.WORK_LIST_SELECTORS], target, quiet=True)
+    except MarqueeError as exc:
+        raise MarqueeError(f"cannot compute the TMDB work list (run `marquee build` first?): {exc}") from None
+    sql = (
+        "select work_item_id, lookup_kind, lookup_value, year_hint, min_match_confidence "
+        f"from {settings.WORK_LIST_RELATION} order by lookup_kind, lookup_value"
+    )
+    if limit is not None:
+        sql += f" limit {int(limit)}"
+    return [
+        WorkItem(row[0], row[1], row[2], int(row[3]) if row[3] is not None else None, min_match_confidence=float(row[4]))
+        for row in target.query(sql)
+    ]
+
+
+def ingest_tmdb(
+    target: Engine, limit: int | None = None, client_settings: ClientSettings | None = None
+) -> FetchSummary:
+    """Fetch the work list and land the outcomes; prints what it does."""
+    from ingestion.tmdb import fetch_items, resolve_credentials, settings, tmdb_source
+    from ingestion.tmdb.fetch import Batch
+    from ingestion.tmdb.recorded import SAMPLE_TMDB_DIR, serve_recorded
+
+    items = read_work_list(target, limit)
+    client_settings = client_settings or ClientSettings.from_environment()
+    credentials = resolve_credentials()
+    base_url = os.environ.get("TMDB_API_BASE_URL", settings.API_BASE_URL)
+    if not items:
+        print("TMDB: nothing to fetch (every title was fetched within the refresh window).")
+        return FetchSummary()
+
+    def land_batch(batch: Batch) -> None:
+        land(tmdb_source(batch), target, pipeline_name="marquee_tmdb")
+
+    print(f"TMDB: fetching {len(items):,} title{'s' if len(items) != 1 else ''} at up to {client_settings.rate:g} requests/s.")
+    if credentials.present:
+        summary = fetch_items(items, base_url, credentials, client_settings, land_batch)
+    else:
+        print(
+            "TMDB: no TMDB_API_READ_TOKEN or TMDB_API_KEY set: serving the bundled recorded responses "
+            f"({SAMPLE_TMDB_DIR.relative_to(SAMPLE_TMDB_DIR.parents[2])}) from a local server."
+        )
+        with serve_recorded() as url:
+            summary = fetch_items(items, url, credentials, client_settings, land_batch)
+    print(summary.line())
+    if summary.titles and summary.failed == summary.titles:
+        raise MarqueeError(
+            f"TMDB: every one of the {summary.titles:,} titles failed (their outcomes were landed; see marts.media_links)"
+        )
+    return summary
+
+
+def build(target: Engine, select: str | None = None) -> str:
+    """`dbt build`, which publishes itself (macros/publishing/), and a summary of what it published.
+
+    With `select` (dbt's node selection syntax), only the selected nodes are built
+    and tested (tests that also read an unselected model are left out: see
+    selection_with_tests); the marts they do not rebuild are carried over
+    unchanged into the new version.
+    """
+    from marquee.dbt import run_dbt, selection_with_tests
+    from marquee.status import publication
+    from marquee.summary import print_build_summary
+
+    command = ["build"]
+    selection = f" (--select {select})" if select else ""
+    log.info("Building the marts on %s%s", target.describe(), selection)
+    if select:
+        nodes = selection_with_tests(select, target)
+        if not nodes:
+            raise MarqueeError(f"--select {select} selects nothing to build -- nothing was published; marts are unchanged")
+        command += ["--select", *nodes, "--indirect-selection", "empty"]
+    outcome = run_dbt(command, target, node_failures_ok=True)
+    published = publication(target, outcome.invocation_id)
+    failed = f"dbt build failed: {'; '.join(outcome.failures[:5])}"
+    if published is None:
+        raise MarqueeError(f"{failed} -- nothing was published; marts are unchanged")
+    note = f"; {published.carried_over} not selected carried over unchanged" if select else ""
+    if published.stale:
+        stale = sorted(published.stale)
+        note = f"; {', '.join(stale)} kept {'their' if len(stale) > 1 else 'its'} last good version"
+    print(f"Published {published.views} marts (version {published.version}) to schema marts{note}.")
+    if not select or "show_reconcile_log" in outcome.built:
+        print_build_summary(target, outcome.invocation_id)
+    if published.stale:
+        kept = "; ".join(f"{domain} (since {since})" for domain, since in sorted(published.stale.items()))
+        raise MarqueeError(f"{failed} -- the other marts were published; these kept their last good version: {kept}")
+    return published.version
+
+
+def run(target: Engine, shows: Sequence[str] | None, app: str | None = None) -> None:
+    """Land every source, build, fetch TMDB, build again, generate the docs.
+
+    One source's trouble does not stop the others: a step that fails is reported
+    (one line on stderr) and the run goes on with the rest; it ends with exit
+    status 1 naming every failed step."""
+    from ingestion.shows.sample import SAMPLE_FEEDS
+
+    problems: list[str] = []
+
+    def attempt(step: Callable[..., Any], *args: Any) -> Any:
+        try:
+            return step(*args)
+        except MarqueeError as exc:
+            problems.append(str(exc))
+            print(f"marquee: {exc} (the run goes on)", file=sys.stderr)
+            return None
+
+    feeds = [(source, None) for source in shows] if shows else list(SAMPLE_FEEDS)
+    if not shows:
+        print("No --shows given: landing the bundled sample feeds.")
+    for source, fetched_at in feeds:
+        attempt(ingest_shows, target, source, fetched_at)
+    if app:
+        attempt(ingest_app, target, app)
+    else:
+        from ingestion.app.sample import SAMPLE_APP_EXPORT, sample_pii_key
+
+        print("No --app given: landing the bundled sample export of the watch-list app.")
+        attempt(ingest_app, target, str(SAMPLE_APP_EXPORT), sample_pii_key())
+    attempt(build, target)
+    # TMDB reads its work list from the build above; a second build turns what it landed into marts.
+    attempt(ingest_tmdb, target)
+    version = attempt(build, target)
+    if version:
+        from marquee.summary import print_media_summary
+
+        print_media_summary(target)
+        docs(target, None)
+    if problems:
+        raise MarqueeError(f"the run finished, but {len(problems)} step(s) failed: {'; '.join(problems)}")
+
+
+def docs(target: Engine, serve_port: int | None) -> None:
+    from marquee.dbt import run_dbt
+
+    run_dbt(["docs", "generate"], target, quiet=True)
+    print("dbt docs generated in target/ (browse them with `make docs`).")
+    if serve_port:
+        print(f"Serving the dbt docs on http://127.0.0.1:{serve_port} (Ctrl-C to stop).")
+        run_dbt(
+            ["docs", "serve", "--port", str(serve_port), "--host", "127.0.0.1", "--no-browser"],
+            target,
+        )
+
+
