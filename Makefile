@@ -44,9 +44,12 @@ test: $(STAMP) ## lint and the whole pytest suite (DuckDB and PostgreSQL), side 
 test-duckdb: $(STAMP) ## the pytest suite without the PostgreSQL tests
 	$(BIN)/pytest -m "not postgres"
 
-lint: $(STAMP) ## sqlfluff (dbt templater) on models, macros, snapshots, tests
+lint: $(STAMP) ## sqlfluff on the SQL; dbt-score and dbt-bouncer on the project's metadata
 	@$(BIN)/python -c "from marquee.dbt import profiles_dir; profiles_dir()"
 	MARQUEE_DUCKDB_PATH=$(CURDIR)/target/lint.duckdb $(BIN)/sqlfluff lint --processes 2 models snapshots tests/dbt
+	MARQUEE_DUCKDB_PATH=$(CURDIR)/target/lint.duckdb $(BIN)/dbt parse --quiet --profiles-dir target/profiles --target-path target/lint
+	$(BIN)/dbt-score lint --manifest target/lint/manifest.json
+	$(BIN)/dbt-bouncer --config-file dbt-bouncer.yml
 
 docs: $(STAMP) ## generate the dbt docs site and serve it on http://localhost:8080
 	$(BIN)/marquee docs --target $(TARGET) --serve 8080

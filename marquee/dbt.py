@@ -196,3 +196,14 @@ def selection_with_tests(select: str, target: Engine) -> list[str]:
     ]
     nodes = {**manifest["nodes"], **manifest.get("unit_tests", {})}
     return sorted(nodes[uid]["name"] for uid in built | set(tests) if uid in nodes)
+
+
+def tagged_relation(tag: str) -> str:
+    """`schema.relation` of the one model carrying `tag` (how Python finds what a model marks for it)."""
+    import json
+
+    manifest = json.loads((target_dir() / "manifest.json").read_text())
+    found = [node for node in manifest["nodes"].values() if node["resource_type"] == "model" and tag in node["tags"]]
+    if len(found) != 1:
+        raise MarqueeError(f"expected one dbt model tagged {tag!r}, found {len(found)}")
+    return f"{found[0]['schema']}.{found[0]['alias'] or found[0]['name']}"

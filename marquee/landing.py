@@ -15,7 +15,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import logging
-import os
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -26,15 +25,12 @@ import dlt
 from dlt.pipeline.exceptions import PipelineStepFailed
 
 from ingestion.errors import MarqueeError, first_line
-from ingestion.settings import PROJECT_DIR
 from marquee.engines import Engine
 
 log = logging.getLogger(__name__)
 
 RAW_SCHEMA = "raw"
 
-# dlt reads the project's .dlt/config.toml (and secrets.toml) whatever the working directory.
-os.environ.setdefault("DLT_PROJECT_DIR", str(PROJECT_DIR))
 
 
 @dataclass(frozen=True)

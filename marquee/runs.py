@@ -9,28 +9,34 @@ goes on past a failed step.
 from __future__ import annotations
 
 import logging
-import os
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
+import dlt
+
 from ingestion.errors import MarqueeError
 from ingestion.tmdb import ClientSettings
 from ingestion.tmdb.fetch import FetchSummary, WorkItem
 from marquee.engines import Engine
 from marquee.landing import land
+from marquee.settings import source_overrides
 
 log = logging.getLogger("marquee")
 
-def ingest_shows(target: Engine, source: str, fetched_at: datetime | None = None) -> None:
-    from ingestion.shows import open_feed, shows_source
+# The dbt tag of the model that lists what the TMDB fetch is to fetch.
+WORK_LIST_TAG = "marquee_work_list"
 
-    feed = open_feed(source, fetched_at or datetime.now(timezone.utc))
-    landed = land(shows_source(feed), target, pipeline_name="marquee_shows")
+def ingest_shows(target: Engine, source: str, fetched_at: datetime | None = None) -> None:
+    from ingestion.shows import shows_source
+    from ingestion.shows.feed import redact_source
+
+    feed = shows_source(source, fetched_at or datetime.now(timezone.utc), **source_overrides("shows"))
+    landed = land(feed, target, pipeline_name="marquee_shows")
     rows = landed.row_counts.get("shows", 0)
-    print(f"Landed {rows:,} show records from {feed.label} into raw.shows (load {landed.load_id}).")
+    print(f"Landed {rows:,} show records from {redact_source(source)} into raw.shows (load {landed.load_id}).")
 
 
 @dataclass(frozen=True)
@@ -76,18 +82,16 @@ def ingest_app(target: Engine, source: str, pii_key: str | None = None) -> None:
 
 
 def read_work_list(target: Engine, limit: int | None) -> list[WorkItem]:
-    """Refresh the work-list views, then read the list from the warehouse."""
-    from ingestion.tmdb import settings
-
-    from marquee.dbt import run_dbt
+    """Refresh the work list (the model tagged `marquee_work_list`, and the views it reads), then read it."""
+    from marquee.dbt import run_dbt, tagged_relation
 
     try:
-        run_dbt(["run", "--select", *settings.WORK_LIST_SELECTORS], target, quiet=True)
+        run_dbt(["run", "--select", f"+tag:{WORK_LIST_TAG},config.materialized:view"], target, quiet=True)
     except MarqueeError as exc:
         raise MarqueeError(f"cannot compute the TMDB work list (run `marquee build` first?): {exc}") from None
     sql = (
         "select work_item_id, lookup_kind, lookup_value, year_hint, min_match_confidence "
-        f"from {settings.WORK_LIST_RELATION} order by lookup_kind, lookup_value"
+        f"from {tagged_relation(WORK_LIST_TAG)} order by lookup_kind, lookup_value"
     )
     if limit is not None:
         sql += f" limit {int(limit)}"
@@ -101,14 +105,15 @@ def ingest_tmdb(
     target: Engine, limit: int | None = None, client_settings: ClientSettings | None = None
 ) -> FetchSummary:
     """Fetch the work list and land the outcomes; prints what it does."""
-    from ingestion.tmdb import fetch_items, resolve_credentials, settings, tmdb_source
+    from ingestion.tmdb import fetch_items, resolve_credentials, tmdb_source
     from ingestion.tmdb.fetch import Batch
     from ingestion.tmdb.recorded import SAMPLE_TMDB_DIR, serve_recorded
 
     items = read_work_list(target, limit)
-    client_settings = client_settings or ClientSettings.from_environment()
+    overrides = source_overrides("tmdb")
+    base_url = str(overrides.pop("api_base_url", None) or dlt.config["sources.tmdb.api_base_url"])
+    client_settings = client_settings or ClientSettings.from_config(**overrides)
     credentials = resolve_credentials()
-    base_url = os.environ.get("TMDB_API_BASE_URL", settings.API_BASE_URL)
     if not items:
         print("TMDB: nothing to fetch (every title was fetched within the refresh window).")
         return FetchSummary()

@@ -108,7 +108,7 @@ def test_tmdb_enrichment_scenario(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
                                   capsys: pytest.CaptureFixture[str]) -> None:  # fmt: skip
     monkeypatch.setattr(s4, "fake_token", lambda: CANARY)  # the fake server refuses any other token
     ctx = Context(scratch=tmp_path, shows=0, scaling_sizes=[], scaling_changes=Changes(0, 0, 0), tmdb_titles=20)
-    scenario = s4.TmdbEnrichment(rate=200, latency=0.005, client_settings=ClientSettings(backoff_base=0.05))
+    scenario = s4.TmdbEnrichment(rate=200, latency=0.005, client_settings=ClientSettings.from_config(backoff_base=0.05))
     rows = scenario.run(ctx, "-")
     clean, faults = ctx.shared["S4"]
 

@@ -92,9 +92,7 @@ def test_url_credentials_never_appear(warehouse: Warehouse, tmp_path: Path, feed
 def test_a_feed_of_many_batches_lands_every_record(
     warehouse: Warehouse, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import ingestion.shows.feed as feed_module
-
-    monkeypatch.setattr(feed_module, "BATCH_SIZE", 7)
+    monkeypatch.setenv("SOURCES__SHOWS__BATCH_SIZE", "7")  # dlt's override of [sources.shows] batch_size
     records = [show(f"M{i}", 1 + i % 3, "Screen 1", f"2026-12-{1 + i % 28:02d}T18:00:00Z") for i in range(50)]
     records.insert(20, {**records[3], "extra_field": {"nested": True}})
     result = warehouse.marquee("ingest", "shows", "--source", write_feed(tmp_path / "many.json", records))

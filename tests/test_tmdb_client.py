@@ -43,7 +43,7 @@ def run(tmdb: FakeTmdb, items: list[WorkItem], land_every: int = 3, **client_opt
 
     async def go() -> FetchSummary:
         async with client_for(tmdb, **client_options) as client:
-            return await fetch_all(items, client, batches.append, land_every=land_every, progress_every=60)
+            return await fetch_all(items, client, batches.append, land_every=land_every, workers=20, progress_every=60)
 
     return asyncio.run(go()), batches
 
@@ -152,7 +152,7 @@ def test_401_stops_the_run_and_keeps_what_was_fetched() -> None:
 
         async def go() -> None:
             async with client_for(tmdb, token="a-wrong-token") as client:
-                await fetch_all([movie(27205), movie(129)], client, batches.append, land_every=10, progress_every=60)
+                await fetch_all([movie(27205), movie(129)], client, batches.append, land_every=10, workers=20, progress_every=60)
 
         with pytest.raises(TmdbAuthError) as raised:
             asyncio.run(go())

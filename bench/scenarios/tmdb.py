@@ -187,7 +187,7 @@ def measure(
     a fake TMDB enforcing `rate`; check every title came back exactly."""
     items, expected = work_items(titles)
     # the production defaults (timeouts, retries, backoff, 20 connections), at `rate`
-    client_settings = replace(client_settings or ClientSettings(), rate=rate)
+    client_settings = replace(client_settings or ClientSettings.from_config(), rate=rate, progress_every=progress_every)
     token = fake_token()
     batches: list[Batch] = []
     with FakeTmdb(
@@ -195,7 +195,7 @@ def measure(
         fault_share=fault_share, fault_seed=seed, fault_actions=fault_actions,
     ) as tmdb:  # fmt: skip
         summary = fetch_items(
-            items, tmdb.base_url, Credentials(read_token=token), client_settings, batches.append, progress_every
+            items, tmdb.base_url, Credentials(read_token=token), client_settings, batches.append
         )
         seen = list(tmdb.requests)
         result = Enrichment(

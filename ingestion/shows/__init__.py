@@ -1,6 +1,9 @@
 """dlt source for a cinema chain's show-time feed.
 
-`shows_source(source, fetched_at)` lands every record of one feed document,
+`shows_source(source, fetched_at)` lands every record of one feed document
+(a path or an http(s) URL; how it is read comes from `[sources.shows]` in
+.dlt/config.toml, each value overridable by an argument or by dlt's
+environment variable, e.g. SOURCES__SHOWS__BATCH_SIZE),
 as-is, into `raw.shows` (append-only). Each record keeps its position in the
 feed (`_record_index`, so "the last one wins" can be decided later), the time
 the feed was fetched (`_feed_fetched_at`, the reference time of the withdrawal
@@ -18,7 +21,7 @@ import dlt
 import pyarrow as pa
 from dlt.sources import DltResource
 
-from ingestion.shows.feed import ShowsFeed
+from ingestion.shows.feed import FeedSettings, ShowsFeed
 from ingestion.shows.settings import FEED_FIELDS, RAW_TABLE
 
 RAW_COLUMN_HINTS = {
@@ -32,9 +35,23 @@ RAW_COLUMN_HINTS = {
 }
 
 
-@dlt.source(name="shows", max_table_nesting=0)
-def shows_source(feed: ShowsFeed) -> DltResource:
-    """The show-time feed: one resource, `shows`."""
+@dlt.source(name="shows", section="shows", max_table_nesting=0)
+def shows_source(
+    source: str,
+    fetched_at: datetime,
+    batch_size: int = dlt.config.value,
+    progress_every: int = dlt.config.value,
+    http_timeout_seconds: float = dlt.config.value,
+    deadline_seconds: float = dlt.config.value,
+    max_nesting_depth: int = dlt.config.value,
+) -> DltResource:
+    """The show-time feed `source` as fetched at `fetched_at`: one resource, `shows`."""
+    feed = ShowsFeed(
+        source,
+        fetched_at,
+        FeedSettings(int(batch_size), int(progress_every), float(http_timeout_seconds), float(deadline_seconds),
+                     int(max_nesting_depth)),
+    )  # fmt: skip
 
     @dlt.resource(
         name=RAW_TABLE,
@@ -45,8 +62,3 @@ def shows_source(feed: ShowsFeed) -> DltResource:
         yield from feed.arrow_batches()
 
     return shows
-
-
-def open_feed(source: str, fetched_at: datetime) -> ShowsFeed:
-    """A feed reader for a path or URL (nothing is read until the pipeline runs)."""
-    return ShowsFeed(source, fetched_at)

@@ -2,7 +2,7 @@
 
 The document is parsed incrementally with ijson, so a feed of millions of shows
 never sits in memory as Python objects: records are turned into columnar
-batches of `BATCH_SIZE` rows as they stream past. Every value is kept as-is
+batches of `batch_size` rows as they stream past. Every value is kept as-is
 (as text; JSON numbers of any size as their exact decimal text, booleans in
 their JSON spelling) because typing and cleaning are dbt's job. A record that
 is not a JSON object is kept too, in `_invalid_record`, so staging can reject
@@ -10,7 +10,7 @@ it with a reason.
 
 What no warehouse can store is made safe per record, the same on every engine:
 NUL characters and lone UTF-16 surrogates in text become U+FFFD, and a record
-nested deeper than MAX_NESTING_DEPTH levels is not built at all (its events are
+nested deeper than `max_nesting_depth` levels is not built at all (its events are
 skipped; building it costs memory quadratic in its depth): it lands with every
 field null and `_reject_reason` saying why, so staging rejects it. The
 document is parsed from ijson's basic events (no path strings, which are what
@@ -23,11 +23,11 @@ import contextlib
 import gzip
 import json
 import logging
-import os
 import re
 import time
 import zlib
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
@@ -40,16 +40,7 @@ import pyarrow as pa
 
 from ingestion import redaction
 from ingestion.errors import MarqueeError
-from ingestion.shows.settings import (
-    BATCH_SIZE,
-    FEED_DEADLINE_SECONDS,
-    FEED_DEADLINE_VARIABLE,
-    FEED_FIELDS,
-    HTTP_TIMEOUT_SECONDS,
-    MAX_NESTING_DEPTH,
-    PROGRESS_EVERY,
-    RECORDS_PATH,
-)
+from ingestion.shows.settings import FEED_DEADLINE_VARIABLE, FEED_FIELDS, RECORDS_PATH
 
 log = logging.getLogger(__name__)
 
@@ -95,10 +86,26 @@ def _url_secrets(source: str) -> list[str]:
     return [parts.password or ""] + [value for _, value in parse_qsl(parts.query) if len(value) >= 8]
 
 
-class TooDeep:
-    """A record that was not built: nested deeper than MAX_NESTING_DEPTH."""
+@dataclass(frozen=True)
+class FeedSettings:
+    """How a feed is read (the `[sources.shows]` section of .dlt/config.toml)."""
 
-    reason = f"the record is nested deeper than {MAX_NESTING_DEPTH} levels"
+    batch_size: int  # records per Arrow batch handed to dlt
+    progress_every: int  # a progress line every this many records
+    http_timeout_seconds: float  # connect and read timeout of a feed URL
+    deadline_seconds: float  # a feed URL must be received completely within this time
+    max_nesting_depth: int  # deepest nesting a record may have (the record object is level 1)
+
+
+@dataclass(frozen=True)
+class TooDeep:
+    """A record that was not built: nested deeper than the feed's max_nesting_depth."""
+
+    depth: int
+
+    @property
+    def reason(self) -> str:
+        return f"the record is nested deeper than {self.depth} levels"
 
 
 def _storable(text: str) -> str:
@@ -123,9 +130,9 @@ _OPEN = {"start_map": dict, "start_array": list}
 _CLOSE = ("end_map", "end_array")
 
 
-def records_at(events: Iterator[tuple[str, Any]], path: tuple[str, ...]) -> Iterator[Any]:
+def records_at(events: Iterator[tuple[str, Any]], path: tuple[str, ...], max_depth: int) -> Iterator[Any]:
     """The items of the array at `path` (object keys from the root object), built from ijson's
-    basic events; an item nested deeper than MAX_NESTING_DEPTH is yielded as TooDeep, unbuilt.
+    basic events; an item nested deeper than `max_depth` levels is yielded as TooDeep, unbuilt.
     Returns (as the generator's return value) whether the array was there at all."""
     wanted = [("map", None)] + [("map", name) for name in path[:-1]] + [("array", path[-1])]
     outer: list[tuple[str, str | None]] = []  # the open containers above the items: (kind, key in parent)
@@ -141,14 +148,14 @@ def records_at(events: Iterator[tuple[str, Any]], path: tuple[str, ...]) -> Iter
             elif event in _CLOSE:
                 skipping -= 1
                 if not skipping:
-                    yield TooDeep()
+                    yield TooDeep(max_depth)
             continue
         if containers:
             top = containers[-1]
             if event == "map_key":
                 keys[-1] = value
             elif event in _OPEN:
-                if len(containers) >= MAX_NESTING_DEPTH:
+                if len(containers) >= max_depth:
                     skipping, containers, keys = len(containers) + 1, [], []
                     continue
                 child = _OPEN[event]()
@@ -257,8 +264,9 @@ class _ResponseReader:
 class ShowsFeed:
     """One feed document, read once, from a local path or an http(s) URL."""
 
-    def __init__(self, source: str, fetched_at: datetime) -> None:
+    def __init__(self, source: str, fetched_at: datetime, settings: FeedSettings) -> None:
         self.source = source
+        self.settings = settings
         self.label = redact_source(source)
         redaction.register(*_url_secrets(source))
         self.fetched_at = fetched_at
@@ -287,14 +295,14 @@ class ShowsFeed:
     @contextlib.contextmanager
     def _open_source(self) -> Iterator[IO[bytes] | _ResponseReader]:
         if urlsplit(self.source).scheme in ("http", "https"):
-            deadline_seconds = float(os.environ.get(FEED_DEADLINE_VARIABLE, FEED_DEADLINE_SECONDS))
+            deadline_seconds = self.settings.deadline_seconds
             give_up_at = time.monotonic() + deadline_seconds
 
             def check_deadline() -> None:
                 if time.monotonic() > give_up_at:
                     raise self.fail(f"not received within {deadline_seconds:g} s ({FEED_DEADLINE_VARIABLE})")
 
-            timeout = httpx.Timeout(min(HTTP_TIMEOUT_SECONDS, deadline_seconds))
+            timeout = httpx.Timeout(min(self.settings.http_timeout_seconds, deadline_seconds))
             try:
                 with httpx.Client(timeout=timeout, follow_redirects=True) as client:
                     with client.stream("GET", self.source) as response:
@@ -322,7 +330,9 @@ class ShowsFeed:
         """Every record of the document (numbers exact: int or Decimal); the whole document must parse."""
         try:
             with self._open() as stream:
-                found = yield from records_at(ijson.basic_parse(stream), tuple(RECORDS_PATH.split(".")))
+                found = yield from records_at(
+                    ijson.basic_parse(stream), tuple(RECORDS_PATH.split(".")), self.settings.max_nesting_depth
+                )
         except ijson.JSONError as exc:
             raise self.fail(f"invalid JSON ({_first_line(exc) or 'truncated document'})") from None
         except (EOFError, gzip.BadGzipFile, zlib.error):
@@ -331,7 +341,8 @@ class ShowsFeed:
             raise self.fail('wrong shape: expected {"data": {"allShows": [...]}}')
 
     def arrow_batches(self) -> Iterator[pa.Table]:
-        """The feed's records as Arrow tables of at most BATCH_SIZE rows."""
+        """The feed's records as Arrow tables of at most `batch_size` rows."""
+        batch_size, progress_every = self.settings.batch_size, self.settings.progress_every
         columns: dict[str, list[Any]] = {name: [] for name in ARROW_SCHEMA.names}
         known = FEED_FIELDS
         raw_columns = list(known.items())
@@ -353,10 +364,10 @@ class ShowsFeed:
                 columns["_invalid_record"].append(None if too_deep else _as_text(record) if record is not None else "null")
                 columns["_reject_reason"].append(record.reason if too_deep else None)
             columns["_record_index"].append(index)
-            if len(columns["_record_index"]) >= BATCH_SIZE:
+            if len(columns["_record_index"]) >= batch_size:
                 yield self._batch(columns)
                 columns = {name: [] for name in ARROW_SCHEMA.names}
-            if self.records_read % PROGRESS_EVERY == 0:
+            if self.records_read % progress_every == 0:
                 log.info("shows feed %s: %s records read", self.label, f"{self.records_read:,}")
         if columns["_record_index"]:
             yield self._batch(columns)

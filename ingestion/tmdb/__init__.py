@@ -22,16 +22,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 
 import dlt
 from dlt.sources import DltResource
 
 from ingestion import redaction
-from ingestion.errors import MarqueeError
 from ingestion.tmdb import settings
 from ingestion.tmdb.client import Credentials, TmdbClient
 from ingestion.tmdb.fetch import Batch, FetchSummary, WorkItem, fetch_all
@@ -101,42 +99,28 @@ def resolve_credentials() -> Credentials:
 
 @dataclass(frozen=True)
 class ClientSettings:
-    rate: float = settings.RATE_LIMIT_PER_SECOND
-    max_connections: int = settings.MAX_CONNECTIONS
-    connect_timeout: float = settings.CONNECT_TIMEOUT_SECONDS
-    read_timeout: float = settings.READ_TIMEOUT_SECONDS
-    max_attempts: int = settings.MAX_ATTEMPTS
-    backoff_base: float = settings.BACKOFF_BASE_SECONDS
-    backoff_max: float = settings.BACKOFF_MAX_SECONDS
-    max_total_wait: float = settings.MAX_TOTAL_WAIT_SECONDS
-    land_every: int = settings.LAND_EVERY_TITLES
+    """How hard the client may use the API: `[sources.tmdb]` of .dlt/config.toml."""
+
+    rate: float  # requests per second, never exceeded over any 1 s window
+    max_connections: int  # concurrent requests (and pooled connections)
+    connect_timeout: float  # seconds (never above read_timeout)
+    read_timeout: float  # seconds
+    max_attempts: int  # requests per title before it is given up (429, 5xx, timeouts, bad JSON)
+    backoff_base: float  # exponential backoff with full jitter: base * 2**attempt, capped at backoff_max
+    backoff_max: float
+    max_total_wait: float  # a title gives up once its waits would exceed this many seconds
+    land_every: int  # outcomes land every this many titles (one dlt load each)
+    progress_every: float  # seconds between progress lines
 
     @classmethod
-    def from_environment(cls) -> ClientSettings:
-        env = os.environ
-
-        def number(name: str, default: float) -> float:
-            raw = env.get(name)
-            if raw is None or raw.strip() == "":
-                return default
-            try:
-                value = float(raw)
-            except ValueError:
-                raise MarqueeError(f"{name} must be a number, not {raw!r}") from None
-            if value <= 0:
-                raise MarqueeError(f"{name} must be positive, not {raw!r}")
-            return value
-
-        return cls(
-            rate=number("TMDB_RATE_LIMIT", cls.rate),
-            max_connections=int(number("TMDB_MAX_CONNECTIONS", cls.max_connections)),
-            read_timeout=number("TMDB_TIMEOUT_SECONDS", cls.read_timeout),
-            connect_timeout=min(cls.connect_timeout, number("TMDB_TIMEOUT_SECONDS", cls.connect_timeout)),
-            max_attempts=int(number("TMDB_MAX_ATTEMPTS", cls.max_attempts)),
-            backoff_base=number("TMDB_BACKOFF_BASE_SECONDS", cls.backoff_base),
-            max_total_wait=number("TMDB_MAX_TOTAL_WAIT_SECONDS", cls.max_total_wait),
-            land_every=int(number("TMDB_LAND_EVERY", cls.land_every)),
-        )
+    def from_config(cls, **overrides: Any) -> ClientSettings:
+        """The configured settings (dlt config and its environment variables), then `overrides`."""
+        values: dict[str, Any] = {}
+        for item in fields(cls):
+            value = overrides[item.name] if item.name in overrides else dlt.config[f"sources.tmdb.{item.name}"]
+            values[item.name] = int(value) if item.type == "int" else float(value)
+        values["connect_timeout"] = min(values["connect_timeout"], values["read_timeout"])
+        return cls(**values)
 
 
 def fetch_items(
@@ -145,7 +129,6 @@ def fetch_items(
     credentials: Credentials,
     client_settings: ClientSettings,
     land_batch: Callable[[Batch], None],
-    progress_every: float = settings.PROGRESS_EVERY_SECONDS,
 ) -> FetchSummary:
     """Fetch `items` from the API at `base_url` with one client configured by
     `client_settings`, handing outcomes to `land_batch` as they complete: what
@@ -161,7 +144,7 @@ def fetch_items(
             read_timeout=client_settings.read_timeout,
             max_attempts=client_settings.max_attempts,
             backoff_base=client_settings.backoff_base,
-            backoff_max=settings.BACKOFF_MAX_SECONDS,
+            backoff_max=client_settings.backoff_max,
             max_total_wait=client_settings.max_total_wait,
         ) as client:
             return await fetch_all(
@@ -170,7 +153,7 @@ def fetch_items(
                 land_batch,
                 land_every=client_settings.land_every,
                 workers=client_settings.max_connections,
-                progress_every=progress_every,
+                progress_every=client_settings.progress_every,
             )
 
     return asyncio.run(go())

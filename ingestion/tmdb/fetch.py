@@ -188,9 +188,9 @@ async def fetch_all(
     items: Sequence[WorkItem],
     client: TmdbClient,
     land_batch: Callable[[Batch], None],
-    land_every: int = settings.LAND_EVERY_TITLES,
-    workers: int = settings.MAX_CONNECTIONS,
-    progress_every: float = settings.PROGRESS_EVERY_SECONDS,
+    land_every: int,
+    workers: int,
+    progress_every: float,
 ) -> FetchSummary:
     """Fetch every item; land outcomes every `land_every` titles. Auth errors stop it all."""
     fetcher = Fetcher(client)

@@ -11,7 +11,7 @@
     master, snapshot) are never published directly: a mart copies each of them
     into the version schema, so history changes at the switch and only then.
 
-    Domains (the folders of models/marts/: shows, media, app) publish on their
+    Domains (the dbt groups of the marts: shows, media, app) publish on their
     own. A failure touches a domain when one of its marts, or anything a mart
     depends on, failed or was skipped, or a test of any of those failed; that
     domain keeps its published marts (copied into the new version) and is
@@ -71,8 +71,8 @@
     {%- set all_domains = [] -%}
     {%- set stale = [] -%}
     {%- for uid, node in marts.items() -%}
-        {%- if node.fqn[2] not in all_domains -%}{%- do all_domains.append(node.fqn[2]) -%}{%- endif -%}
-        {%- if uid in touched and node.fqn[2] not in stale -%}{%- do stale.append(node.fqn[2]) -%}{%- endif -%}
+        {%- if (node.group or node.fqn[2]) not in all_domains -%}{%- do all_domains.append((node.group or node.fqn[2])) -%}{%- endif -%}
+        {%- if uid in touched and (node.group or node.fqn[2]) not in stale -%}{%- do stale.append((node.group or node.fqn[2])) -%}{%- endif -%}
     {%- endfor -%}
 
     {%- if flags.WHICH != 'build' or (failures and (not stale or stale | length >= all_domains | length)) -%}
@@ -97,7 +97,7 @@
         {%- set name = node.alias or node.name -%}
         {%- set built = version_schema ~ '.' ~ name -%}
         {%- set published = existing.get('marts.' ~ name) == 'VIEW' -%}
-        {%- if node.fqn[2] in stale and built in existing -%}
+        {%- if (node.group or node.fqn[2]) in stale and built in existing -%}
             {%- do run_query('drop ' ~ ('view' if existing[built] == 'VIEW' else 'table') ~ ' if exists ' ~ adapter.quote(version_schema) ~ '.' ~ adapter.quote(name) ~ ' cascade') -%}
             {%- do existing.pop(built) -%}
         {%- endif -%}
