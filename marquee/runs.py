@@ -207,10 +207,14 @@ def run(target: Engine, shows: Sequence[str] | None, app: str | None = None) -> 
 
         print("No --app given: landing the bundled sample export of the watch-list app.")
         attempt(ingest_app, target, str(SAMPLE_APP_EXPORT), sample_pii_key())
-    attempt(build, target)
-    # TMDB reads its work list from the build above; a second build turns what it landed into marts.
-    attempt(ingest_tmdb, target)
     version = attempt(build, target)
+    # TMDB reads its work list from the build above; a second build turns what it landed into
+    # marts, when it landed anything (else the first build's marts are already current).
+    fetched = attempt(ingest_tmdb, target)
+    if fetched is None or fetched.titles:
+        version = attempt(build, target)
+    else:
+        print("TMDB landed nothing new: the build above is current.")
     if version:
         from marquee.summary import print_media_summary
 
