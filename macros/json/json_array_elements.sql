@@ -9,7 +9,7 @@
     {{ return(adapter.dispatch('json_array_elements', 'marquee')(expression, alias)) }}
 {%- endmacro %}
 
-{% macro default__json_array_elements(expression, alias) -%}
+{% macro postgres__json_array_elements(expression, alias) -%}
     cross join lateral jsonb_array_elements(
         case when jsonb_typeof({{ expression }}) = 'array' then {{ expression }} else '[]'::jsonb end
     ) with ordinality as {{ alias }} (value, element_index)
@@ -24,4 +24,8 @@
             case when json_type({{ expression }}) = 'ARRAY' then {{ expression }} else '[]'::json end
         ) as elements
     ) as {{ alias }}
+{%- endmacro %}
+
+{% macro default__json_array_elements(expression, alias) -%}
+    {{ exceptions.raise_compiler_error('json_array_elements has no implementation for ' ~ target.type ~ ': add ' ~ target.type ~ '__json_array_elements') }}
 {%- endmacro %}

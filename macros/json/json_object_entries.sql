@@ -8,7 +8,7 @@
     {{ return(adapter.dispatch('json_object_entries', 'marquee')(expression, alias)) }}
 {%- endmacro %}
 
-{% macro default__json_object_entries(expression, alias) -%}
+{% macro postgres__json_object_entries(expression, alias) -%}
     cross join lateral jsonb_each(
         case when jsonb_typeof({{ expression }}) = 'object' then {{ expression }} else '{}'::jsonb end
     ) as {{ alias }} (key, value)
@@ -18,4 +18,8 @@
     cross join json_each(
         case when json_type({{ expression }}) = 'OBJECT' then {{ expression }} else '{}'::json end
     ) as {{ alias }}
+{%- endmacro %}
+
+{% macro default__json_object_entries(expression, alias) -%}
+    {{ exceptions.raise_compiler_error('json_object_entries has no implementation for ' ~ target.type ~ ': add ' ~ target.type ~ '__json_object_entries') }}
 {%- endmacro %}

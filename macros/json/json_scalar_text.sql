@@ -6,10 +6,14 @@
     {{ return(adapter.dispatch('json_scalar_text', 'marquee')(expression)) }}
 {%- endmacro %}
 
-{% macro default__json_scalar_text(expression) -%}
+{% macro postgres__json_scalar_text(expression) -%}
     ({{ expression }} #>> '{}')
 {%- endmacro %}
 
 {% macro duckdb__json_scalar_text(expression) -%}
     json_extract_string({{ expression }}, '$')
+{%- endmacro %}
+
+{% macro default__json_scalar_text(expression) -%}
+    {{ exceptions.raise_compiler_error('json_scalar_text has no implementation for ' ~ target.type ~ ': add ' ~ target.type ~ '__json_scalar_text') }}
 {%- endmacro %}

@@ -7,10 +7,14 @@
     {{ return(adapter.dispatch('parse_json', 'marquee')(expression)) }}
 {%- endmacro %}
 
-{% macro default__parse_json(expression) -%}
+{% macro postgres__parse_json(expression) -%}
     cast({{ expression }} as jsonb)
 {%- endmacro %}
 
 {% macro duckdb__parse_json(expression) -%}
     cast({{ expression }} as json)
+{%- endmacro %}
+
+{% macro default__parse_json(expression) -%}
+    {{ exceptions.raise_compiler_error('parse_json has no implementation for ' ~ target.type ~ ': add ' ~ target.type ~ '__parse_json') }}
 {%- endmacro %}

@@ -9,7 +9,7 @@
     {{ return(adapter.dispatch('parse_timestamp_utc', 'marquee')(expression, time_zone)) }}
 {%- endmacro %}
 
-{% macro default__parse_timestamp_utc(expression, time_zone) -%}
+{% macro postgres__parse_timestamp_utc(expression, time_zone) -%}
     {#- relies on the function that create_udfs() installs -#}
     {{ target.schema }}.marquee_parse_timestamp_utc(trim({{ expression }}), '{{ time_zone }}')
 {%- endmacro %}
@@ -21,4 +21,8 @@
             then timezone('UTC', try_cast(upper(trim({{ expression }})) as timestamptz))
         else timezone('UTC', timezone('{{ time_zone }}', try_cast(trim({{ expression }}) as timestamp)))
     end
+{%- endmacro %}
+
+{% macro default__parse_timestamp_utc(expression, time_zone) -%}
+    {{ exceptions.raise_compiler_error('parse_timestamp_utc has no implementation for ' ~ target.type ~ ': add ' ~ target.type ~ '__parse_timestamp_utc') }}
 {%- endmacro %}

@@ -10,10 +10,14 @@
     {{ return(adapter.dispatch('analyze_relation', 'marquee')(relation)) }}
 {%- endmacro %}
 
-{% macro default__analyze_relation(relation) -%}
+{% macro postgres__analyze_relation(relation) -%}
     analyze {{ relation }}
 {%- endmacro %}
 
 {% macro duckdb__analyze_relation(relation) -%}
     select 1
+{%- endmacro %}
+
+{% macro default__analyze_relation(relation) -%}
+    {#- portable: no statistics step -#}
 {%- endmacro %}

@@ -8,7 +8,7 @@
     {{ return(adapter.dispatch('create_udfs', 'marquee')()) }}
 {%- endmacro %}
 
-{% macro default__create_udfs() -%}
+{% macro postgres__create_udfs() -%}
     create schema if not exists {{ target.schema }};
     create or replace function {{ target.schema }}.marquee_parse_timestamp_utc(value text, time_zone text)
     returns timestamp
@@ -30,4 +30,8 @@
 
 {% macro duckdb__create_udfs() -%}
     select 1
+{%- endmacro %}
+
+{% macro default__create_udfs() -%}
+    {#- portable: nothing to install -#}
 {%- endmacro %}

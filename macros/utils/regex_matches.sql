@@ -3,10 +3,14 @@
     {{ return(adapter.dispatch('regex_matches', 'marquee')(expression, pattern)) }}
 {%- endmacro %}
 
-{% macro default__regex_matches(expression, pattern) -%}
+{% macro postgres__regex_matches(expression, pattern) -%}
     ({{ expression }} ~ '{{ pattern }}')
 {%- endmacro %}
 
 {% macro duckdb__regex_matches(expression, pattern) -%}
     regexp_matches({{ expression }}, '{{ pattern }}')
+{%- endmacro %}
+
+{% macro default__regex_matches(expression, pattern) -%}
+    {{ exceptions.raise_compiler_error('regex_matches has no implementation for ' ~ target.type ~ ': add ' ~ target.type ~ '__regex_matches') }}
 {%- endmacro %}

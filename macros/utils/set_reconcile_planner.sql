@@ -14,11 +14,15 @@
     {{ return(adapter.dispatch('set_reconcile_planner', 'marquee')()) }}
 {%- endmacro %}
 
-{% macro default__set_reconcile_planner() -%}
+{% macro postgres__set_reconcile_planner() -%}
     set local enable_nestloop = off;
     set local jit = off;
     set local work_mem = '{{ var("reconcile_work_mem") }}'
 {%- endmacro %}
 
 {% macro duckdb__set_reconcile_planner() -%}
+{%- endmacro %}
+
+{% macro default__set_reconcile_planner() -%}
+    {#- portable: the engine's own planner settings -#}
 {%- endmacro %}

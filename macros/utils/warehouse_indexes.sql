@@ -11,10 +11,14 @@
     {{ return(adapter.dispatch('warehouse_indexes', 'marquee')(indexes)) }}
 {%- endmacro %}
 
-{% macro default__warehouse_indexes(indexes) -%}
+{% macro postgres__warehouse_indexes(indexes) -%}
     {{ return(indexes) }}
 {%- endmacro %}
 
 {% macro duckdb__warehouse_indexes(indexes) -%}
+    {{ return([]) }}
+{%- endmacro %}
+
+{% macro default__warehouse_indexes(indexes) -%}
     {{ return([]) }}
 {%- endmacro %}
