@@ -82,6 +82,7 @@ def run_dbt(
     quiet: bool = False,
     variables: dict[str, str] | None = None,
     node_failures_ok: bool = False,
+    partial_parse: bool = False,
 ) -> DbtOutcome:
     """Invoke `dbt <command>` for the target; raise MarqueeError naming what failed.
 
@@ -89,6 +90,10 @@ def run_dbt(
     logged instead; with `marquee --verbose` dbt logs as usual. With
     `node_failures_ok`, nodes that failed are reported in the outcome (the
     caller decides) and only a run that failed as a whole raises.
+
+    `partial_parse`: reuse the last parse (dbt_project.yml turns it off, because a build names its
+    marts schema after the run). Only for commands that never build or read the marts' version
+    schema (a work-list refresh, source freshness): their result cannot depend on it.
     """
     import json
 
@@ -107,6 +112,8 @@ def run_dbt(
     variables = {**target.dbt_vars(), **(variables or {})}
     if variables:
         args += ["--vars", json.dumps(variables)]
+    if partial_parse:
+        args += ["--partial-parse"]
     verbose = log.getEffectiveLevel() <= logging.DEBUG
     if quiet or not verbose:
         args += ["--quiet"]
@@ -177,7 +184,8 @@ def selection_with_tests(select: str, target: Engine) -> list[str]:
     _environment(target)
     args = ["ls", "--select", select, "--resource-type", *BUILT_TYPES, "--output", "json",
             "--output-keys", "unique_id", "--project-dir", str(PROJECT_DIR),
-            "--profiles-dir", str(profiles_dir()), "--target", target.name, "--quiet"]  # fmt: skip
+            "--profiles-dir", str(profiles_dir()), "--target", target.name, "--quiet",
+            "--partial-parse"]  # fmt: skip  (node ids and tests do not depend on the marts' schema)
     try:
         with contextlib.redirect_stdout(io.StringIO()):
             result = dbtRunner().invoke(args)

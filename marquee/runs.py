@@ -86,7 +86,9 @@ def read_work_list(target: Engine, limit: int | None) -> list[WorkItem]:
     from marquee.dbt import run_dbt, tagged_relation
 
     try:
-        run_dbt(["run", "--select", f"+tag:{WORK_LIST_TAG},config.materialized:view"], target, quiet=True)
+        run_dbt(
+            ["run", "--select", f"+tag:{WORK_LIST_TAG},config.materialized:view"], target, quiet=True, partial_parse=True
+        )
     except MarqueeError as exc:
         raise MarqueeError(f"cannot compute the TMDB work list (run `marquee build` first?): {exc}") from None
     sql = (

@@ -40,9 +40,13 @@ def publications(w: Warehouse) -> int:
     return w.scalar("select count(*) from ops.publications")
 
 
+@pytest.mark.postgres
 def test_plain_dbt_build_publishes_exactly_as_marquee_build(
-    warehouse: Warehouse, tmp_path: Path, warehouse_templates: WarehouseTemplates
+    postgres_warehouse: Warehouse, tmp_path: Path, warehouse_templates: WarehouseTemplates
 ) -> None:
+    # one engine: the publish is the same hook that every `marquee build` of test_publish.py runs on
+    # both; what is new here is dbt's own process, profile and lock (the lease, on PostgreSQL)
+    warehouse = postgres_warehouse
     start_from_feed_a(warehouse, warehouse_templates)  # feed A landed and built by marquee
     before = published(warehouse)
     land(warehouse, tmp_path, "b.json", FEED_B, B_AT)
