@@ -83,6 +83,7 @@ def run_dbt(
     variables: dict[str, str] | None = None,
     node_failures_ok: bool = False,
     partial_parse: bool = False,
+    silent: bool = False,
 ) -> DbtOutcome:
     """Invoke `dbt <command>` for the target; raise MarqueeError naming what failed.
 
@@ -114,6 +115,8 @@ def run_dbt(
         args += ["--vars", json.dumps(variables)]
     if partial_parse:
         args += ["--partial-parse"]
+    if silent:  # the caller reports the results itself (from dbt's artifacts), errors included
+        args += ["--log-level", "none"]
     verbose = log.getEffectiveLevel() <= logging.DEBUG
     if quiet or not verbose:
         args += ["--quiet"]

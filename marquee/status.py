@@ -15,6 +15,7 @@ from typing import Any
 from ingestion.errors import MarqueeError
 from marquee.engines import Engine
 from marquee.landing import raw_tables
+from marquee.summary import counts_text
 
 
 def _rows(conn: Any, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
@@ -91,12 +92,8 @@ def print_status(target: Engine) -> None:
             "from marts.show_reconcile_log order by reconciled_at desc limit 1",
         )
         if last:
-            at, loads, inserted, updated, unchanged, withdrawn, rejected, duplicates = last[0]
-            print(
-                f"Last reconcile: {at:%Y-%m-%d %H:%M:%S} UTC, {loads} load(s): {inserted:,} inserted, "
-                f"{updated:,} updated, {unchanged:,} unchanged, {withdrawn:,} withdrawn, {rejected:,} rejected, "
-                f"{duplicates:,} duplicates"
-            )
+            at, loads, *counts = last[0]
+            print(f"Last reconcile: {at:%Y-%m-%d %H:%M:%S} UTC, {loads} load(s): {counts_text(*counts)}")
         else:
             print("Last reconcile: none yet")
         coverage = dict(_rows(cur, "select processed_status, count(*) from marts.media_links group by processed_status"))
@@ -136,7 +133,7 @@ def print_freshness(target: Engine, fail: bool = True) -> None:
 
     error: MarqueeError | None = None
     try:
-        run_dbt(["source", "freshness"], target, quiet=True, partial_parse=True)
+        run_dbt(["source", "freshness"], target, quiet=True, partial_parse=True, silent=True)
     except MarqueeError as exc:
         error = exc
     path = target_dir() / "sources.json"
@@ -162,5 +159,10 @@ def print_freshness(target: Engine, fail: bool = True) -> None:
         print(f"  {name:<28} {status:<6} {age}")
         if status in ("error", "runtime error"):
             stale.append(name)
+    # dbt leaves out of sources.json a source whose table it could not read (never landed)
+    manifest = json.loads((target_dir() / "manifest.json").read_text())
+    reported = {result["unique_id"] for result in results}
+    for unique_id in sorted(set(manifest["sources"]) - reported):
+        print(f"  {'.'.join(unique_id.split('.')[-2:]):<28} {'none':<6} never landed (or unreadable)")
     if fail and stale:
         raise MarqueeError(f"stale sources: {', '.join(stale)}")

@@ -5,6 +5,14 @@ from __future__ import annotations
 from marquee.engines import Engine
 
 
+def counts_text(inserted: int, updated: int, unchanged: int, withdrawn: int, rejected: int, duplicates: int) -> str:
+    """The reconcile's counts, as every summary and status line says them."""
+    return (
+        f"{inserted:,} inserted, {updated:,} updated, {unchanged:,} unchanged, {withdrawn:,} withdrawn, "
+        f"{rejected:,} rejected, {duplicates:,} duplicates"
+    )
+
+
 def print_build_summary(target: Engine, invocation_id: str | None) -> None:
     marker = target.placeholder
     rows = target.query(
@@ -15,11 +23,8 @@ def print_build_summary(target: Engine, invocation_id: str | None) -> None:
     totals = target.query("select count(*), count(withdrawn_at) from marts.master_shows")[0]
     if rows:
         loads, records, inserted, updated, unchanged, withdrawn, rejected, duplicates = rows[0]
-        print(
-            f"Reconciled {loads} load{'s' if loads != 1 else ''} ({records:,} records): "
-            f"{inserted:,} inserted, {updated:,} updated, {unchanged:,} unchanged, {withdrawn:,} withdrawn, "
-            f"{rejected:,} rejected, {duplicates:,} duplicates."
-        )
+        counts = counts_text(inserted, updated, unchanged, withdrawn, rejected, duplicates)
+        print(f"Reconciled {loads} load{'s' if loads != 1 else ''} ({records:,} records): {counts}.")
     else:
         print("No new show loads to reconcile.")
     print(f"marts.master_shows: {totals[0]:,} shows ({totals[1]:,} withdrawn).")

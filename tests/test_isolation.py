@@ -115,3 +115,20 @@ def test_a_run_goes_on_past_a_source_that_fails(
     assert duckdb_warehouse.scalar("select count(*) from marts.users") == 300
     assert duckdb_warehouse.scalar("select count(*) from marts.master_shows") == 0
     assert duckdb_warehouse.scalar("select count(*) from marts.media") > 0  # the app's titles and the pinned ones
+
+
+def test_status_names_the_sources_that_never_landed_in_one_line_each(
+    duckdb_warehouse: Warehouse, tmp_path: Path
+) -> None:
+    land(duckdb_warehouse, tmp_path, "a.json", FEED_A, A_AT)
+    result = duckdb_warehouse.marquee("status")
+    assert result.code == 0, result.err
+    lines = (result.out + result.err).splitlines()
+    freshness = lines[lines.index("Freshness:") + 1 :]
+    assert freshness[0].split()[:2] == ["shows.shows", "pass"]
+    never = [line.split()[0] for line in freshness if "never landed" in line]
+    assert never == ["app.app_families", "app.app_family_invitations", "app.app_family_memberships",
+                     "app.app_media_items", "app.app_profiles", "app.app_reactions", "app.app_recommendations",
+                     "app.app_streaming_providers", "app.app_users", "app.app_watchlist_entries",
+                     "tmdb.tmdb_fetch_log", "tmdb.tmdb_titles"]  # fmt: skip
+    assert not [line for line in lines if "Runtime Error" in line or "Catalog Error" in line]  # no dbt noise
