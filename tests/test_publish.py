@@ -61,8 +61,11 @@ def published_views(w: Warehouse) -> set[str]:
 
 
 def test_partial_build_publishes_the_selection_and_carries_the_rest_over(
-    warehouse: Warehouse, tmp_path: Path, warehouse_templates: WarehouseTemplates
+    duckdb_warehouse: Warehouse, tmp_path: Path, warehouse_templates: WarehouseTemplates
 ) -> None:
+    # the decision is the publish hook's Jinja, the same on both engines; both engines' SQL of the
+    # switch runs in every other test of this file, so this one runs on one engine
+    warehouse = duckdb_warehouse
     start_from_feed_a(warehouse, warehouse_templates)  # feed A landed and built (everything)
     first = published(warehouse)
     views = published_views(warehouse)
@@ -100,9 +103,13 @@ def test_partial_build_publishes_the_selection_and_carries_the_rest_over(
     assert published(warehouse) == third and version_schemas(warehouse) == [f"marts_v{third[0]}"]
 
 
+@pytest.mark.postgres
 def test_a_failing_test_keeps_its_domain_and_publishes_the_others(
-    warehouse: Warehouse, warehouse_templates: WarehouseTemplates
+    postgres_warehouse: Warehouse, warehouse_templates: WarehouseTemplates
 ) -> None:
+    # the decision is the publish hook's Jinja, the same on both engines; both engines' SQL of the
+    # switch runs in every other test of this file, so this one runs on one engine
+    warehouse = postgres_warehouse
     start_from_feed_a(warehouse, warehouse_templates)  # feed A landed and built
     version, counts, master = published(warehouse)
     published_at = warehouse.scalar("select published_at from ops.publications")
@@ -133,10 +140,13 @@ def test_a_failing_test_keeps_its_domain_and_publishes_the_others(
 
 
 def test_a_failed_build_publishes_none_of_the_state_it_advanced(
-    warehouse: Warehouse, tmp_path: Path, warehouse_templates: WarehouseTemplates
+    duckdb_warehouse: Warehouse, tmp_path: Path, warehouse_templates: WarehouseTemplates
 ) -> None:
     """The ledger and the master advance in place during a build; analysts must not see it
     (history included) unless the build publishes."""
+    # the decision is the publish hook's Jinja, the same on both engines; both engines' SQL of the
+    # switch runs in every other test of this file, so this one runs on one engine
+    warehouse = duckdb_warehouse
     start_from_feed_a(warehouse, warehouse_templates)  # feed A landed and built
     before = published(warehouse)
     history = warehouse.sql("select version_id, valid_to, change_type from marts.show_history order by 1")
