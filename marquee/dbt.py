@@ -34,11 +34,6 @@ class DbtOutcome:
     failures: list[str] = field(default_factory=list)
 
     @property
-    def failed(self) -> set[str]:
-        """The unique ids of the nodes that errored, failed or were skipped because of one."""
-        return {uid for uid, status in self.statuses.items() if status in ("error", "fail", "runtime error", "skipped")}
-
-    @property
     def built(self) -> set[str]:
         """The names of the nodes that were built or passed."""
         return {uid.split(".")[-1] for uid, status in self.statuses.items() if status in ("success", "pass")}
