@@ -6,6 +6,7 @@
     marquee build [--target duckdb|postgres] [--select SELECTOR]
     marquee run   [--target duckdb|postgres] [--shows PATH_OR_URL ...] [--app DIRECTORY_OR_URL]
     marquee docs  [--target duckdb|postgres] [--serve PORT]
+    marquee prune [--target duckdb|postgres] [--keep N]
     marquee status [--target duckdb|postgres]
     marquee freshness [--target duckdb|postgres]
 
@@ -25,6 +26,7 @@ from ingestion import redaction
 from ingestion.errors import MarqueeError, first_line
 from marquee import runs
 from marquee.engines import ENGINE_NAMES, resolve_engine
+from marquee.lifecycle import prune
 from marquee.status import print_freshness, print_status
 
 log = logging.getLogger("marquee")
@@ -91,6 +93,15 @@ def _parser() -> argparse.ArgumentParser:
     docs_cmd = commands.add_parser("docs", help="generate the dbt docs site (and serve it on localhost)")
     docs_cmd.add_argument("--serve", type=int, metavar="PORT", help="serve the site on this port")
     add_target(docs_cmd)
+
+    prune_cmd = commands.add_parser(
+        "prune", help="remove what no model reads again from old raw loads (builds do it after publishing)"
+    )
+    prune_cmd.add_argument(
+        "--keep", type=int, metavar="N",
+        help="processed loads to keep per source (default: $MARQUEE_KEEP_LOADS or 3; 0 keeps every load)",
+    )
+    add_target(prune_cmd)
 
     status_cmd = commands.add_parser("status", help="loads, reconcile counts, freshness, published version")
     add_target(status_cmd)
@@ -164,6 +175,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                     runs.build(target, args.select)
                 elif args.command == "run":
                     runs.run(target, args.shows, args.app)
+                elif args.command == "prune":
+                    prune(target, args.keep)
         return 0
     except MarqueeError as exc:
         print(f"marquee: error: {redaction.redact(str(exc))}", file=sys.stderr)

@@ -115,7 +115,13 @@ def run_dbt(
     verbose = log.getEffectiveLevel() <= logging.DEBUG
     if quiet or not verbose:
         args += ["--quiet"]
-    callbacks = [] if verbose or quiet else [_progress]
+    errors: list[str] = []
+
+    def collect_errors(event: Any) -> None:  # what dbt reports at level error, even under --quiet
+        if event.info.level == "error" and event.info.msg:
+            errors.append(str(event.info.msg))
+
+    callbacks = ([] if verbose or quiet else [_progress]) + [collect_errors]
     try:
         result = dbtRunner(callbacks=callbacks).invoke(args)
     finally:
@@ -126,7 +132,12 @@ def run_dbt(
             return outcome
         if outcome.failures:
             raise MarqueeError(f"dbt {command[0]} failed: {'; '.join(outcome.failures[:5])}")
-        reason = first_line(result.exception) if result.exception else "see the log above"
+        if result.exception:
+            reason = first_line(result.exception)
+        elif errors:
+            reason = _error_message(errors[-1])
+        else:
+            reason = "see the log above"
         raise MarqueeError(f"dbt {command[0]} failed: {reason}")
     return outcome
 
@@ -136,7 +147,9 @@ def _outcome(result: Any) -> DbtOutcome:
     run_result = result.result
     results = getattr(run_result, "results", None) or []
     for node_result in results:
-        node = node_result.node
+        node = getattr(node_result, "node", None)
+        if node is None:  # a run-operation's result names no node
+            continue
         status = str(node_result.status)
         outcome.statuses[node.unique_id] = status
         if status in ("error", "fail", "runtime error"):

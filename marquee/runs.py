@@ -33,7 +33,11 @@ def ingest_shows(target: Engine, source: str, fetched_at: datetime | None = None
     from ingestion.shows import shows_source
     from ingestion.shows.feed import redact_source
 
-    feed = shows_source(source, fetched_at or datetime.now(timezone.utc), **source_overrides("shows"))
+    from marquee.lifecycle import refuse_too_old_feed
+
+    fetched_at = fetched_at or datetime.now(timezone.utc)
+    refuse_too_old_feed(target, fetched_at)
+    feed = shows_source(source, fetched_at, **source_overrides("shows"))
     landed = land(feed, target, pipeline_name="marquee_shows")
     rows = landed.row_counts.get("shows", 0)
     print(f"Landed {rows:,} show records from {redact_source(source)} into raw.shows (load {landed.load_id}).")
@@ -150,9 +154,12 @@ def build(target: Engine, select: str | None = None) -> str:
     unchanged into the new version.
     """
     from marquee.dbt import run_dbt, selection_with_tests
+    from marquee.lifecycle import keep_loads, print_prune_since
     from marquee.status import publication
     from marquee.summary import print_build_summary
 
+    keep_loads()  # a bad MARQUEE_KEEP_LOADS stops here, before anything is built
+    started = datetime.now(timezone.utc)
     command = ["build"]
     selection = f" (--select {select})" if select else ""
     log.info("Building the marts on %s%s", target.describe(), selection)
@@ -173,6 +180,7 @@ def build(target: Engine, select: str | None = None) -> str:
     print(f"Published {published.views} marts (version {published.version}) to schema marts{note}.")
     if not select or "show_reconcile_log" in outcome.built:
         print_build_summary(target, outcome.invocation_id)
+    print_prune_since(target, started)
     if published.stale:
         kept = "; ".join(f"{domain} (since {since})" for domain, since in sorted(published.stale.items()))
         raise MarqueeError(f"{failed} -- the other marts were published; these kept their last good version: {kept}")

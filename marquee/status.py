@@ -111,6 +111,17 @@ def print_status(target: Engine) -> None:
             )
         else:
             print("TMDB coverage: nothing fetched yet")
+        deletions = _rows(
+            cur,
+            "select source_table, rows_deleted, rows_deleted_with_parent from marts.app_deletions "
+            "where rows_deleted + rows_deleted_with_parent > 0 order by source_table",
+        )
+        if deletions:
+            print("App deletions (deleted in the app / left with a deleted parent):")
+            for table, deleted, with_parent in deletions:
+                print(f"  {table:<20} {deleted:>8,} deleted {with_parent:>8,} with their parent")
+        else:
+            print("App deletions: none seen")
         published = _rows(cur, "select version, published_at, views from ops.publications order by published_at desc limit 1")
         if published:
             version, at, views = published[0]

@@ -46,6 +46,9 @@ os.environ["DBT_TARGET_PATH"] = str(PROJECT_DIR / "target" / f"pytest-{_WORKER}"
 os.environ["DBT_LOG_PATH"] = str(PROJECT_DIR / "logs" / f"pytest-{_WORKER}")
 # dbt.log at info, not debug: every statement dbt runs, logged, costs about 4% of a build
 os.environ.setdefault("DBT_LOG_LEVEL_FILE", "info")
+# Every raw load is kept unless a test asks for pruning (tests/test_app_lifecycle.py covers the
+# default of 3): the other tests count and back-fill loads.
+os.environ["MARQUEE_KEEP_LOADS"] = "0"
 # The environment before any test changed it: shared warehouses are built in it.
 _SESSION_ENVIRONMENT = dict(os.environ)
 
@@ -269,6 +272,12 @@ class WarehouseTemplates:
         else:
             self._copy_postgres_database(location, str(warehouse.target.params["dbname"]))
         return value
+
+    def value(self, kind: str, name: str, setup: Callable[[Warehouse, Path], Any]) -> Any:
+        """What `setup` returned on the template's own warehouse (built once), without copying it."""
+        if (name, kind) not in self._built:
+            self._built[name, kind] = self._build(kind, name, setup)
+        return self._built[name, kind][1]
 
     def _build(self, kind: str, name: str, setup: Callable[[Warehouse, Path], Any]) -> tuple[str, Any]:
         directory = self._directory / f"{name}-{kind}"

@@ -7,20 +7,28 @@ directory, `app_database_source` reads the app's database with dlt's
 (dlt turns camelCase into snake_case), emails replaced by keyed pseudonyms,
 plus `_extracted_at` and `_source`.
 
-Write dispositions:
-- database path: tables with `updatedAt` are read incrementally on it and
-  merged on `id` (an edited row replaces its earlier version); tables without
-  it (family memberships, invitations, recommendations, whose status changes
-  without a cursor) are read whole and replace their raw table.
-- export path: an export is a full snapshot, so every table is replaced. This
-  also keeps rows the database could never hold (a missing or duplicate id),
-  which dbt quarantines with a reason.
+Every run is kept (write disposition `append`): a load is identifiable by its
+`_dlt_load_id`, and dbt reads each row's latest version (models/staging/app).
+- database path: tables with `updatedAt` are read incrementally on it (only
+  changed rows land); tables without it (family memberships, invitations,
+  recommendations, whose status changes without a cursor) are read whole.
+- export path: an export is a full snapshot of every table. It also keeps rows
+  a database could never hold (a missing or duplicate id), which dbt
+  quarantines with a reason.
+
+Deletions: besides the rows, every run lands the key snapshot `raw.app_row_keys`
+(per table a marker row, then every id present now; the database path reads
+the ids alone, cheap next to the incremental read). An id absent from a
+table's latest snapshot was deleted in the app.
+
+Erasure: `suppressed` holds the keyed hashes (`rows.erasure_hash`) of erased
+users and families; their rows are never extracted again (`rows.Suppression`).
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime, timezone
 from typing import Any
 
@@ -29,8 +37,14 @@ from dlt.sources import DltResource
 
 from ingestion.app.database import AppDatabase
 from ingestion.app.export import AppExport
-from ingestion.app.rows import RowShaper, column_hints, dropped_columns_warning
-from ingestion.app.settings import APP_TABLES, CHUNK_SIZE, PII_KEY_ENV, PII_KEY_SECRET, AppTable
+from ingestion.app.rows import (
+    KEY_COLUMN_HINTS,
+    RowShaper,
+    Suppression,
+    column_hints,
+    dropped_columns_warning,
+)
+from ingestion.app.settings import APP_TABLES, CHUNK_SIZE, KEYS_TABLE, PII_KEY_ENV, PII_KEY_SECRET, AppTable
 from ingestion import redaction
 from ingestion.errors import MarqueeError
 
@@ -52,17 +66,39 @@ def resolve_pii_key(explicit: str | None = None) -> str:
     return str(key)
 
 
+def _key_snapshot(
+    table: AppTable, shaper: RowShaper, source_rows: Callable[[], Iterator[list[dict[str, Any]]]]
+) -> DltResource:
+    """The resource of a table's key snapshot in `raw.app_row_keys`: its marker, then its ids."""
+
+    def keys() -> Iterator[list[dict[str, Any]]]:
+        yield [shaper.marker()]
+        for rows in source_rows():
+            keyed = shaper.key_batch(rows)
+            if keyed:
+                yield keyed
+
+    return dlt.resource(
+        keys, name=f"{table.raw_table}_keys", table_name=KEYS_TABLE, write_disposition="append",
+        columns=KEY_COLUMN_HINTS,
+    )
+
+
 @dlt.source(name="app", max_table_nesting=0)
 def app_export_source(
-    export: AppExport, pii_key: str = dlt.secrets.value, shapers: dict[str, RowShaper] | None = None
+    export: AppExport,
+    pii_key: str = dlt.secrets.value,
+    suppressed: Sequence[str] = (),
+    shapers: dict[str, RowShaper] | None = None,
 ) -> Iterator[DltResource]:
-    """Every landed table of a JSON Lines export, replacing its raw table.
+    """Every landed table of a JSON Lines export, appended as one load, with its key snapshot.
 
     `shapers`, when given, receives each table's RowShaper (which counts the rows it shaped).
     """
     extracted_at = datetime.now(timezone.utc)
+    suppression = Suppression(pii_key, suppressed)
     for table in APP_TABLES:
-        shaper = RowShaper(table, pii_key, extracted_at, export.label)
+        shaper = RowShaper(table, pii_key, extracted_at, export.label, suppression)
         if shapers is not None:
             shapers[table.name] = shaper
 
@@ -73,19 +109,24 @@ def app_export_source(
             rows,
             name=table.raw_table,
             table_name=table.raw_table,
-            write_disposition="replace",
+            write_disposition="append",
             columns=column_hints(table),
         )
+        yield _key_snapshot(table, shaper, lambda table=table: export.rows(table))  # type: ignore[misc]
 
 
 @dlt.source(name="app", max_table_nesting=0)
 def app_database_source(
-    database: AppDatabase, pii_key: str = dlt.secrets.value, shapers: dict[str, RowShaper] | None = None
+    database: AppDatabase,
+    pii_key: str = dlt.secrets.value,
+    suppressed: Sequence[str] = (),
+    shapers: dict[str, RowShaper] | None = None,
 ) -> Iterator[DltResource]:
-    """Every landed table of the app database: incremental merge on updatedAt where it exists."""
+    """Every landed table of the app database (incremental on updatedAt where it exists), with its key snapshot."""
     from dlt.sources.sql_database import remove_nullability_adapter, sql_table
 
     extracted_at = datetime.now(timezone.utc)
+    suppression = Suppression(pii_key, suppressed)
     for table in APP_TABLES:
         present = database.columns[table.name]
         dropped_columns_warning(table, present)
@@ -101,19 +142,21 @@ def app_database_source(
             table_adapter_callback=remove_nullability_adapter,
             incremental=dlt.sources.incremental(table.cursor) if table.cursor else None,
         )
-        shaper = RowShaper(table, pii_key, extracted_at, database.label)
+        shaper = RowShaper(table, pii_key, extracted_at, database.label, suppression)
         if shapers is not None:
             shapers[table.name] = shaper
 
         def shape(rows: list[dict[str, Any]], shaper: RowShaper = shaper) -> Iterator[list[dict[str, Any]]]:
-            yield [shaper(row) for row in rows]
+            shaped = shaper.shape_batch(rows)
+            if shaped:
+                yield shaped
 
         # The reader (with its incremental cursor) feeds a transformer that owns the raw table's hints.
         yield reader | dlt.transformer(
             shape,
             name=table.raw_table,
             table_name=table.raw_table,
-            write_disposition=table.db_write_disposition,
-            primary_key="id" if table.db_write_disposition == "merge" else (),
+            write_disposition="append",
             columns=column_hints(table),
         )
+        yield _key_snapshot(table, shaper, lambda table=table: database.key_rows(table))  # type: ignore[misc]

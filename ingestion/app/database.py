@@ -8,10 +8,12 @@ password.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from ingestion.app.settings import APP_TABLES
+from ingestion.app.settings import APP_TABLES, CHUNK_SIZE, AppTable
 from ingestion import redaction
 from ingestion.errors import MarqueeError, first_line
 
@@ -45,6 +47,19 @@ class AppDatabase:
     engine: object
     label: str
     columns: dict[str, list[str]]
+
+    def key_rows(self, table: AppTable) -> Iterator[list[dict[str, Any]]]:
+        """Every row's id (and the references suppression needs) in batches: the key snapshot's read."""
+        from sqlalchemy import column, select
+        from sqlalchemy import table as sql_table
+
+        present = set(self.columns[table.name])
+        columns = [column(name) for name in table.key_columns if name in present]
+        query = select(*columns).select_from(sql_table(table.name))
+        with self.engine.connect() as connection:  # type: ignore[attr-defined]
+            result = connection.execution_options(stream_results=True).execute(query)
+            for chunk in result.mappings().partitions(CHUNK_SIZE):
+                yield [dict(row) for row in chunk]
 
     def dispose(self) -> None:
         self.engine.dispose()  # type: ignore[attr-defined]

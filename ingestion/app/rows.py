@@ -37,6 +37,37 @@ def pseudonymise(email: Any, key: str) -> str | None:
     return hmac.new(key.encode("utf-8"), normalised.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
+def erasure_hash(key: str, table: str, row_id: Any) -> str:
+    """The keyed hash that stands for an erased user's (or family's) id in the erasure log (hex)."""
+    message = f"{table}:{str(row_id).strip()}"
+    return hmac.new(key.encode("utf-8"), message.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+class Suppression:
+    """The erased users and families (as keyed hashes): their rows are never extracted again.
+
+    A row is suppressed when one of its table's `references` (a user or family id column) holds an
+    erased id: the user's own row, their profile, entries, reactions, memberships, the families
+    they owned and those families' memberships and invitations, the recommendations they sent
+    or received. Suppressed rows are counted, never landed, and not in the key snapshot.
+    """
+
+    def __init__(self, key: str, hashes: Iterable[str] = ()) -> None:
+        self._key = key
+        self._hashes = frozenset(hashes)
+
+    def __bool__(self) -> bool:
+        return bool(self._hashes)
+
+    def suppresses(self, table: AppTable, row: dict[str, Any]) -> bool:
+        if not self._hashes:
+            return False
+        return any(
+            row.get(column) is not None and erasure_hash(self._key, kind, row[column]) in self._hashes
+            for column, kind in table.references
+        )
+
+
 def as_text(value: Any) -> str | None:
     """A landed value: text in one spelling whichever path it came from."""
     if value is None or isinstance(value, str):
@@ -62,6 +93,14 @@ def column_hints(table: AppTable) -> dict[str, dict[str, Any]]:
     return hints
 
 
+KEY_COLUMN_HINTS: dict[str, dict[str, Any]] = {
+    "table_name": {"data_type": "text", "nullable": False},
+    "id": {"data_type": "text", "nullable": True},
+    "_extracted_at": {"data_type": "timestamp", "nullable": False},
+    "_source": {"data_type": "text", "nullable": False},
+}
+
+
 def dropped_columns_warning(table: AppTable, columns: Iterable[str]) -> None:
     """Name, in one line, the columns of a table that were not landed (known secrets excepted)."""
     known_secrets = set(NEVER_LAND.get(table.name, ()))
@@ -76,14 +115,58 @@ def dropped_columns_warning(table: AppTable, columns: Iterable[str]) -> None:
 
 
 class RowShaper:
-    """Turns a source row (dict) into the landed row of its table."""
+    """Turns a source row (dict) into the landed row of its table, or its key row.
 
-    def __init__(self, table: AppTable, pii_key: str, extracted_at: datetime, source_label: str) -> None:
+    Counts what it shaped (`rows`) and what the suppression kept out (`suppressed`).
+    """
+
+    def __init__(
+        self,
+        table: AppTable,
+        pii_key: str,
+        extracted_at: datetime,
+        source_label: str,
+        suppression: Suppression | None = None,
+    ) -> None:
         self.table = table
         self._key = pii_key
         self._extracted_at = extracted_at
         self._source = source_label
+        self._suppression = suppression or Suppression(pii_key)
         self.rows = 0
+        self.suppressed = 0
+        self.keys = 0
+
+    def keeps(self, row: dict[str, Any]) -> bool:
+        """False for a row of an erased user or family (counted once, by the row pass)."""
+        return not self._suppression.suppresses(self.table, row)
+
+    def shape_batch(self, rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+        """The landed rows of a batch, suppressed rows left out and counted."""
+        shaped = []
+        for row in rows:
+            if self.keeps(row):
+                shaped.append(self(row))
+            else:
+                self.suppressed += 1
+        return shaped
+
+    def marker(self) -> dict[str, Any]:
+        """The key snapshot's first row for the table: taken now, whatever the number of ids."""
+        return {"table_name": self.table.name, "id": None, "_extracted_at": self._extracted_at,
+                "_source": self._source}
+
+    def key_batch(self, rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+        """The key rows (table, id) of a batch of source rows: present ids, suppressed ones left out."""
+        keyed = []
+        for row in rows:
+            row_id = as_text(row.get("id"))
+            if row_id is None or not row_id.strip() or not self.keeps(row):
+                continue
+            keyed.append({"table_name": self.table.name, "id": row_id.strip(),
+                          "_extracted_at": self._extracted_at, "_source": self._source})
+        self.keys += len(keyed)
+        return keyed
 
     def __call__(self, row: dict[str, Any]) -> dict[str, Any]:
         shaped: dict[str, Any] = {column: as_text(row.get(column)) for column in self.table.columns}

@@ -11,11 +11,6 @@ Emails never land: they are replaced at extraction by a keyed pseudonym
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
-
-WriteDisposition = Literal["merge", "replace"]
-
-
 @dataclass(frozen=True)
 class AppTable:
     """One table of the app as Marquee lands it."""
@@ -27,6 +22,9 @@ class AppTable:
     pseudonymised: tuple[str, ...] = ()
     # The change cursor of the database path (None: the table has no updatedAt).
     cursor: str | None = None
+    # Columns holding the id of a user or a family, and which: an erased user's (or their owned
+    # family's) rows are suppressed at extraction by these (see `rows.Suppression`).
+    references: tuple[tuple[str, str], ...] = ()
 
     @property
     def raw_table(self) -> str:
@@ -42,18 +40,21 @@ class AppTable:
         return self.columns + tuple(f"{column}Pseudonym" for column in self.pseudonymised)
 
     @property
-    def db_write_disposition(self) -> WriteDisposition:
-        """Database path: merge on id behind the updatedAt cursor, else re-read and replace."""
-        return "merge" if self.cursor else "replace"
+    def key_columns(self) -> tuple[str, ...]:
+        """What the key snapshot reads: the id, and the references that decide suppression."""
+        return ("id",) + tuple(column for column, _ in self.references if column != "id")
 
 
 # The tables that land, in load order. `id` is the primary key of every table.
 APP_TABLES: tuple[AppTable, ...] = (
-    AppTable("users", ("id", "username", "createdAt", "updatedAt"), ("email",), "updatedAt"),
+    AppTable(
+        "users", ("id", "username", "createdAt", "updatedAt"), ("email",), "updatedAt", (("id", "users"),)
+    ),
     AppTable(
         "profiles",
         ("id", "userId", "displayName", "country", "locale", "preferences", "createdAt", "updatedAt"),
         cursor="updatedAt",
+        references=(("userId", "users"),),
     ),
     AppTable(
         "media_items",
@@ -65,27 +66,37 @@ APP_TABLES: tuple[AppTable, ...] = (
         "watchlist_entries",
         ("id", "userId", "mediaItemId", "status", "rating", "notes", "priority", "addedAt", "updatedAt"),
         cursor="updatedAt",
+        references=(("userId", "users"),),
     ),
     AppTable(
         "reactions",
         ("id", "userId", "mediaItemId", "rating", "watched", "createdAt", "updatedAt"),
         cursor="updatedAt",
+        references=(("userId", "users"),),
     ),
     AppTable(
         "streaming_providers",
         ("id", "mediaItemId", "provider", "regions", "url", "createdAt", "updatedAt"),
         cursor="updatedAt",
     ),
-    AppTable("families", ("id", "name", "ownerId", "createdAt", "updatedAt"), cursor="updatedAt"),
-    AppTable("family_memberships", ("id", "familyId", "userId", "role", "joinedAt")),
+    AppTable(
+        "families", ("id", "name", "ownerId", "createdAt", "updatedAt"), cursor="updatedAt",
+        references=(("id", "families"), ("ownerId", "users")),
+    ),
+    AppTable(
+        "family_memberships", ("id", "familyId", "userId", "role", "joinedAt"),
+        references=(("familyId", "families"), ("userId", "users")),
+    ),
     AppTable(
         "family_invitations",
         ("id", "familyId", "invitedById", "status", "expiresAt", "createdAt", "respondedAt"),
         ("email",),
+        references=(("familyId", "families"), ("invitedById", "users")),
     ),
     AppTable(
         "recommendations",
         ("id", "fromUserId", "toUserId", "mediaItemId", "message", "status", "createdAt", "respondedAt"),
+        references=(("fromUserId", "users"), ("toUserId", "users")),
     ),
 )
 
@@ -110,6 +121,10 @@ PII_KEY_SECRET = "sources.app.pii_key"
 # The fixed, public key of the bundled sample run ONLY (its emails are fake):
 # documented in data/sample/app/README.md. Never use it for real data.
 SAMPLE_DEMO_PII_KEY = "marquee-sample-demo-key-not-a-secret"
+
+# The key snapshot: every run lands the ids present in each app table (a marker row with a null id
+# per table, then one row per id), so dbt can tell a deleted row from an unchanged one.
+KEYS_TABLE = "app_row_keys"
 
 # Rows per batch read from a database, and per batch of an export file.
 CHUNK_SIZE = 10_000

@@ -1,18 +1,9 @@
--- Every landed app row that was not accepted, with its table, id and reason.
--- Together with the marts this accounts for every raw row: accepted or here.
--- The rows themselves stay in raw as they were landed.
-{% set tables = [
-    ('users', 'user_id'),
-    ('profiles', 'profile_id'),
-    ('media_items', 'media_item_id'),
-    ('watchlist_entries', 'watchlist_entry_id'),
-    ('reactions', 'reaction_id'),
-    ('streaming_providers', 'streaming_provider_id'),
-    ('families', 'family_id'),
-    ('family_memberships', 'family_membership_id'),
-    ('family_invitations', 'family_invitation_id'),
-    ('recommendations', 'recommendation_id'),
-] %}
+-- Every current app row that was not accepted, with its table, id and reason.
+-- Together with the marts this accounts for every current row: accepted, here,
+-- or gone with a deleted parent (counted in app_deletions). Older versions of a
+-- row are superseded by its latest load (macro app_current_rows). The rows
+-- themselves stay in raw as they were landed.
+{% set tables = app_table_ids() %}
 
 with
 
@@ -26,7 +17,7 @@ unioned as (
             load_id,
             extracted_at
         from {{ ref('int_app_' ~ table ~ '_validated') }}
-        where reject_reason is not null
+        where reject_reason is not null and deleted_with is null
         {% if not loop.last %}union all{% endif %}
     {% endfor %}
 ),

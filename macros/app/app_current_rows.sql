@@ -1,0 +1,48 @@
+{#-
+    The current rows of an app table: the state of the app as of its latest load.
+
+    Every app load is kept in raw (an export lands every row again, the database
+    path lands the changed ones), so `staged` (a stg_app__ model) holds every
+    landed version. A row with an id is current when it comes from the latest
+    load that holds that id (older versions are superseded) and the id is in the
+    table's latest key snapshot (absent: deleted in the app, see
+    int_app_row_deletions). A row without an id is current when it comes from
+    the table's latest load (it is then quarantined: 'id is missing'). Rows of a
+    warehouse landed before key snapshots existed count as present. Duplicate ids
+    inside one load all stay: the validated models quarantine them.
+-#}
+{% macro app_current_rows(staged, table_name, id_column) -%}
+    select staged.*
+    from {{ staged }} as staged
+    left join (
+        select
+            {{ id_column }} as row_id,
+            max(load_id) as latest_load_id
+        from {{ staged }}
+        where {{ id_column }} is not null
+        group by {{ id_column }}
+    ) as latest
+        on staged.{{ id_column }} = latest.row_id
+    cross join (
+        select
+            (select max(load_id) from {{ staged }}) as latest_rows_load_id,
+            (
+                select max(load_id) from {{ ref('stg_app__row_keys') }}
+                where source_table = '{{ table_name }}' and is_marker
+            ) as snapshot_load_id
+    ) as loads
+    left join (
+        select distinct
+            load_id,
+            row_id
+        from {{ ref('stg_app__row_keys') }}
+        where source_table = '{{ table_name }}' and not is_marker
+    ) as present
+        on present.load_id = loads.snapshot_load_id and staged.{{ id_column }} = present.row_id
+    where
+        case
+            when staged.{{ id_column }} is null then staged.load_id = loads.latest_rows_load_id
+            else staged.load_id = latest.latest_load_id
+                and (loads.snapshot_load_id is null or present.row_id is not null)
+        end
+{%- endmacro %}

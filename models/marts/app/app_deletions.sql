@@ -1,0 +1,54 @@
+-- Deletions in the app, counted per table: rows deleted in the app (their id
+-- left the table's key snapshot) and current rows that left the marts with a
+-- deleted parent (a deleted user's entries, an owner's families, ...). Counts
+-- only: no id of a deleted row reaches the marts.
+{% set tables = app_table_ids() %}
+
+with
+
+deletions as (
+    select * from {{ ref('int_app_row_deletions') }}
+),
+
+keys as (
+    select * from {{ ref('stg_app__row_keys') }}
+),
+
+still_deleted as (
+    select
+        deletions.source_table,
+        deletions.row_id,
+        max(deletions.deleted_at) as deleted_at
+    from deletions
+    where not exists (
+        select 1 from keys
+        where keys.source_table = deletions.source_table
+            and keys.row_id = deletions.row_id
+            and keys.load_id > deletions.load_id
+    )
+    group by deletions.source_table, deletions.row_id
+),
+
+cascaded as (
+    {% for table, id_column in tables %}
+        select
+            '{{ table }}' as source_table,
+            count(*) as rows_deleted_with_parent
+        from {{ ref('int_app_' ~ table ~ '_validated') }}
+        where deleted_with is not null
+        {% if not loop.last %}union all{% endif %}
+    {% endfor %}
+),
+
+final as (
+    select
+        cast(cascaded.source_table as {{ dbt.type_string() }}) as source_table,
+        count(still_deleted.row_id) as rows_deleted,
+        cascaded.rows_deleted_with_parent,
+        max(still_deleted.deleted_at) as last_deleted_at
+    from cascaded
+    left join still_deleted on cascaded.source_table = still_deleted.source_table
+    group by cascaded.source_table, cascaded.rows_deleted_with_parent
+)
+
+select * from final

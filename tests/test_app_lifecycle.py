@@ -1,0 +1,311 @@
+"""The app's data lifecycle on both warehouse targets: every load kept, deletions
+seen and cascaded as the app's foreign keys do, raw pruned to the newest loads
+without changing a single built row.
+
+The oracle for the cascade is the app itself: a warehouse that receives an
+export the app made after deleting a user, a media item and a membership (its
+cascades already applied, `app_cascade` below) must publish the same app marts
+as one that first saw the full export and then an export lacking only those
+three rows (the children still there): Marquee applies the cascade itself."""
+
+from __future__ import annotations
+
+from datetime import timezone
+from pathlib import Path
+from typing import Any
+
+import psycopg2
+import pytest
+
+from tests import app_dataset as app
+from tests.conftest import Warehouse, WarehouseTemplates, fresh_postgres_database, write_feed
+from tests.test_app_pipeline import PII_KEY, _pg_url, land_one_show
+from tests.test_shows_backfill import state as backfill_state
+from tests.test_shows_pipeline import FEED_A, FEED_B, FEED_C, build, land
+
+# What the app deletes: dave (u4, who owns family f2), Breaking Bad (m3) and bob's membership of f1.
+DELETED_USERS = {"u4"}
+DELETED_MEDIA = {"m3"}
+DELETED_MEMBERSHIPS = {"fm2"}
+# user-referencing and family-referencing columns of the app's foreign keys (all ON DELETE CASCADE)
+USER_COLUMNS = ("userId", "ownerId", "invitedById", "fromUserId", "toUserId")
+
+APP_MARTS = (
+    "users", "watchlist_entries", "user_media_reactions", "families", "family_members", "family_invitations",
+    "family_watch_candidates", "recommendations", "media_engagement", "rejected_app_rows",
+)
+VOLATILE_COLUMNS = {"rejected_row_id", "load_id", "extracted_at"}  # differ between two warehouses
+
+
+@pytest.fixture(autouse=True)
+def _app_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MARQUEE_PII_KEY", PII_KEY)
+    monkeypatch.setenv("MARQUEE_AS_OF", app.AS_OF)
+
+
+def without_deleted_rows(tables: dict[str, list[dict[str, Any]]]) -> dict[str, list[dict[str, Any]]]:
+    """The export after the deletions, where the app did not cascade (children kept)."""
+    drop = {"users": DELETED_USERS, "media_items": DELETED_MEDIA, "family_memberships": DELETED_MEMBERSHIPS}
+    return {name: [row for row in rows if row["id"] not in drop.get(name, set())] for name, rows in tables.items()}
+
+
+def app_cascade(tables: dict[str, list[dict[str, Any]]]) -> dict[str, list[dict[str, Any]]]:
+    """The export the app makes after the deletions: its ON DELETE CASCADE applied."""
+    tables = without_deleted_rows(tables)
+    families = {row["id"] for row in tables["families"] if row["ownerId"] in DELETED_USERS}
+
+    def kept(row: dict[str, Any]) -> bool:
+        return not (
+            any(row.get(column) in DELETED_USERS for column in USER_COLUMNS)
+            or row.get("mediaItemId") in DELETED_MEDIA
+            or row.get("familyId") in families
+            or row["id"] in families
+        )
+
+    return {name: [row for row in rows if kept(row)] for name, rows in tables.items()}
+
+
+def app_marts(w: Warehouse) -> dict[str, list[tuple[Any, ...]]]:
+    """Every app mart (and the app's rows of media_availability), sorted, without per-warehouse columns."""
+    marts: dict[str, list[tuple[Any, ...]]] = {}
+    for mart in APP_MARTS + ("media_availability",):
+        columns = [
+            name for (name,) in w.sql(
+                "select column_name from information_schema.columns where table_schema = 'marts' "
+                "and table_name = ? order by ordinal_position", (mart,)
+            ) if name not in VOLATILE_COLUMNS
+        ]
+        where = " where source = 'app'" if mart == "media_availability" else ""
+        rows = w.sql(f"select {', '.join(columns)} from marts.{mart}{where}")
+        marts[mart] = sorted((tuple(row) for row in rows), key=repr)
+    return marts
+
+
+def cascaded_export_marts(templates: WarehouseTemplates, kind: str) -> dict[str, list[tuple[Any, ...]]]:
+    """The app marts of a warehouse that only ever saw the app's own cascaded export (built once)."""
+
+    def setup(w: Warehouse, directory: Path) -> dict[str, list[tuple[Any, ...]]]:
+        with pytest.MonkeyPatch.context() as env:
+            env.setenv("MARQUEE_PII_KEY", PII_KEY)
+            env.setenv("MARQUEE_AS_OF", app.AS_OF)
+            land_one_show(w, directory)
+            landed = w.marquee("ingest", "app", "--source", app.write_export(directory / "export", app_cascade(app.TABLES)))
+            assert landed.code == 0, landed.err
+            build(w)
+            return app_marts(w)
+
+    return templates.value(kind, "app-cascaded-export", setup)
+
+
+def deletion_ledger(w: Warehouse) -> list[tuple[Any, ...]]:
+    return sorted(
+        tuple(row) for row in w.sql(
+            "select source_table, row_id, load_id, deleted_at from intermediate.int_app_row_deletions"
+        )
+    )
+
+
+def deletion_counts(w: Warehouse) -> dict[str, tuple[int, int]]:
+    return {
+        table: (deleted, with_parent)
+        for table, deleted, with_parent in w.sql(
+            "select source_table, rows_deleted, rows_deleted_with_parent from marts.app_deletions"
+        )
+    }
+
+
+# Deleting u4, m3 and fm2 takes with it, as the app's cascades do:
+# u4's profile p4, entries w9 w16, membership fm6 (of f1), recommendation rec3 (to u4),
+# family f2 (owned), and through f2 its memberships fm4 fm5 and invitations i4 i5; m3's entries w6 w7 w8 w18,
+# reaction r3, provider s3 and recommendation rec6.
+EXPECTED_COUNTS = {
+    "users": (1, 0), "profiles": (0, 1), "media_items": (1, 0), "watchlist_entries": (0, 6),
+    "reactions": (0, 1), "streaming_providers": (0, 1), "families": (0, 1), "family_memberships": (1, 3),
+    "family_invitations": (0, 2), "recommendations": (0, 2),
+}
+
+
+class TestDeletions:
+    def test_an_export_lacking_rows_deletes_them_and_their_children(
+        self, warehouse: Warehouse, warehouse_templates: WarehouseTemplates, tmp_path: Path
+    ) -> None:
+        land_one_show(warehouse, tmp_path)
+        first = warehouse.marquee("ingest", "app", "--source", app.write_export(tmp_path / "export-1"))
+        assert first.code == 0, first.err
+        build(warehouse)
+        assert deletion_ledger(warehouse) == []
+        assert set(deletion_counts(warehouse).values()) == {(0, 0)}
+
+        second = warehouse.marquee(
+            "ingest", "app", "--source", app.write_export(tmp_path / "export-2", without_deleted_rows(app.TABLES))
+        )
+        assert second.code == 0, second.err
+        build(warehouse)
+
+        # both exports are kept, each a load of its own
+        loads = [load for (load,) in warehouse.sql("select distinct _dlt_load_id from raw.app_users order by 1")]
+        assert len(loads) == 2
+        assert warehouse.scalar("select count(*) from raw.app_users") == 6 + 5
+        # deleted when the export that lacked them was taken (UTC)
+        extracted = warehouse.scalar("select max(_extracted_at) from raw.app_users where _dlt_load_id = ?", (loads[1],))
+        deleted_at = extracted.astimezone(timezone.utc).replace(tzinfo=None)
+        assert deletion_ledger(warehouse) == [
+            ("family_memberships", "fm2", loads[1], deleted_at),
+            ("media_items", "m3", loads[1], deleted_at),
+            ("users", "u4", loads[1], deleted_at),
+        ]
+        assert deletion_counts(warehouse) == EXPECTED_COUNTS
+        assert app_marts(warehouse) == cascaded_export_marts(warehouse_templates, warehouse.target.name)
+
+        status = warehouse.marquee("status")
+        assert "  users                       1 deleted        0 with their parent" in status.out
+        assert "  watchlist_entries           0 deleted        6 with their parent" in status.out
+
+        # a third, identical export deletes nothing more, and a rebuild changes nothing
+        third = warehouse.marquee(
+            "ingest", "app", "--source", app.write_export(tmp_path / "export-3", without_deleted_rows(app.TABLES))
+        )
+        assert third.code == 0, third.err
+        build(warehouse)
+        assert [row[:3] for row in deletion_ledger(warehouse)] == [
+            ("family_memberships", "fm2", loads[1]), ("media_items", "m3", loads[1]), ("users", "u4", loads[1]),
+        ]
+        assert deletion_counts(warehouse) == EXPECTED_COUNTS
+
+    @pytest.mark.postgres
+    def test_the_database_path_sees_hard_deletes(
+        self, warehouse: Warehouse, warehouse_templates: WarehouseTemplates, tmp_path: Path, postgres_server
+    ) -> None:
+        land_one_show(warehouse, tmp_path)
+        with fresh_postgres_database(postgres_server) as name:
+            conn = psycopg2.connect(**{**postgres_server, "dbname": name})
+            app.create_postgres_app_db(conn)
+            url = _pg_url(postgres_server, name)
+            first = warehouse.marquee("ingest", "app", "--source", url)
+            assert first.code == 0, first.err
+            # the app deletes (this test database has no foreign keys: the children stay, Marquee cascades)
+            cur = conn.cursor()
+            cur.execute("delete from users where id = 'u4'")
+            cur.execute("delete from media_items where id = 'm3'")
+            cur.execute("delete from family_memberships where id = 'fm2'")
+            conn.commit()
+            second = warehouse.marquee("ingest", "app", "--source", url)
+            assert second.code == 0, second.err
+            conn.close()
+        # nothing changed behind the cursors: the second load re-read the three cursor-less tables only,
+        # and the key snapshot of every table
+        loads = [load for (load,) in warehouse.sql("select distinct _dlt_load_id from raw.app_row_keys order by 1")]
+        assert len(loads) == 2
+        assert warehouse.scalar("select count(*) from raw.app_users") == 5
+        assert warehouse.scalar(
+            "select count(*) from raw.app_row_keys where _dlt_load_id = ? and table_name = 'users' and id is not null",
+            (loads[1],),
+        ) == 4
+
+        build(warehouse)  # one build reconciles both loads
+        assert [row[:3] for row in deletion_ledger(warehouse)] == [
+            ("family_memberships", "fm2", loads[1]), ("media_items", "m3", loads[1]), ("users", "u4", loads[1]),
+        ]
+        assert deletion_counts(warehouse) == EXPECTED_COUNTS
+        expected = cascaded_export_marts(warehouse_templates, warehouse.target.name)
+        got = app_marts(warehouse)
+        # the export carried two rows a database cannot hold (a null id): quarantined there, absent here
+        expected_rejected = [row for row in expected.pop("rejected_app_rows") if row[1] is not None]
+        assert got.pop("rejected_app_rows") == expected_rejected
+        assert got == expected
+
+
+# ---- raw stays bounded ------------------------------------------------------------
+
+# Five show feeds (each lists every show: A, B, C, B again with M6 withdrawn, C again with it back)
+# and five app exports (the second and later lack u4, m3 and fm2).
+SHOW_FEEDS = [
+    (FEED_A, "2026-12-01T00:00:00Z"),
+    (FEED_B, "2026-12-02T00:00:00Z"),
+    (FEED_C, "2026-12-03T00:00:00Z"),
+    (FEED_B, "2026-12-04T00:00:00Z"),
+    (FEED_C, "2026-12-04T12:00:00Z"),
+]
+
+
+def land_feed_and_export(w: Warehouse, directory: Path, number: int) -> None:
+    records, fetched_at = SHOW_FEEDS[number]
+    land(w, directory, f"feed-{number}.json", records, fetched_at)
+    tables = app.TABLES if number == 0 else without_deleted_rows(app.TABLES)
+    landed = w.marquee("ingest", "app", "--source", app.write_export(directory / f"export-{number}", tables))
+    assert landed.code == 0, landed.err
+
+
+def everything_built(w: Warehouse) -> dict[str, Any]:
+    """Every row a build decides (shows without load ids, which follow the landing clock) and the app marts."""
+    return {**backfill_state(w), **app_marts(w), "deletions": deletion_counts(w)}
+
+
+def unpruned_state(templates: WarehouseTemplates, kind: str) -> dict[str, Any]:
+    """The five feeds and exports landed and built on a warehouse that keeps every load (built once)."""
+
+    def setup(w: Warehouse, directory: Path) -> dict[str, Any]:
+        with pytest.MonkeyPatch.context() as env:
+            env.setenv("MARQUEE_PII_KEY", PII_KEY)
+            env.setenv("MARQUEE_AS_OF", app.AS_OF)
+            env.setenv("MARQUEE_KEEP_LOADS", "0")
+            for number in range(len(SHOW_FEEDS)):
+                land_feed_and_export(w, directory, number)
+            build(w)
+            assert w.scalar("select count(distinct _dlt_load_id) from raw.shows") == 5
+            return everything_built(w)
+
+    return templates.value(kind, "five-loads-unpruned", setup)
+
+
+class TestPrune:
+    def test_builds_keep_three_loads_and_decide_the_same_rows(
+        self, warehouse: Warehouse, warehouse_templates: WarehouseTemplates, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch,
+    ) -> None:
+        monkeypatch.delenv("MARQUEE_KEEP_LOADS")  # the default: 3
+        land_one = lambda number: land_feed_and_export(warehouse, tmp_path, number)  # noqa: E731
+        land_one(0)
+        land_one(1)
+        assert "Pruned" not in build(warehouse)  # two loads: nothing to prune
+        land_one(2)
+        land_one(3)
+        out = build(warehouse)
+        # the oldest of four processed loads goes: feed A's 12 raw records, its 7 accepted and
+        # duplicate records (its 5 rejected ones stay for rejected_shows), and the first
+        # export's 67 rows and 75 key rows (10 markers, 65 ids): its rows are all superseded or deleted
+        assert "Pruned 2 raw loads (161 rows" in out, out
+        land_one(4)
+        out = build(warehouse)
+        assert "Pruned 2 raw loads" in out, out
+
+        assert warehouse.scalar("select count(distinct _dlt_load_id) from raw.shows") == 3
+        assert warehouse.scalar("select count(distinct _dlt_load_id) from raw.app_users") == 3
+        assert warehouse.scalar("select count(distinct _dlt_load_id) from raw.app_row_keys") == 3
+        assert warehouse.scalar(
+            "select count(distinct load_id) from intermediate.int_show_records_validated where record_status <> 'rejected'"
+        ) == 3
+        # rejected records stay (rejected_shows lists them: compared below); dlt's load log is as dlt wrote it
+        assert warehouse.scalar("select count(*) from raw._dlt_loads where schema_name = 'shows'") == 5
+        assert warehouse.sql("select source, count(*) from ops.pruned_loads group by source order by 1") == [
+            ("app", 2), ("shows", 2)
+        ]
+        assert everything_built(warehouse) == unpruned_state(warehouse_templates, warehouse.target.name)
+
+        # pruning again finds nothing; the numbers are in ops.prunes
+        again = warehouse.marquee("prune", "--keep", "3")
+        assert again.code == 0, again.err
+        assert "Pruned 0 raw loads (0 rows, 0.0 MiB), keeping 3 processed loads per source." in again.out
+
+        # a back-fill older than a pruned feed is refused with one line; a newer one still reconciles
+        refused = warehouse.marquee(
+            "ingest", "shows", "--source", write_feed(tmp_path / "late.json", FEED_B),
+            "--fetched-at", "2026-12-01T12:00:00Z",
+        )
+        assert refused.code == 1
+        assert refused.err.strip().count("\n") == 0
+        assert "before raw loads that were already pruned" in refused.err
+        assert warehouse.scalar("select count(distinct _dlt_load_id) from raw.shows") == 3
+        land(warehouse, tmp_path, "late-ok.json", FEED_A, "2026-12-03T06:00:00Z")
+        out = build(warehouse)
+        assert "Reconciled 3 loads" in out, out  # the back-fill and the two feeds fetched after it
