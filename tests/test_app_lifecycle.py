@@ -161,17 +161,6 @@ class TestDeletions:
         assert "  users                       1 deleted        0 with their parent" in status.out
         assert "  watchlist_entries           0 deleted        6 with their parent" in status.out
 
-        # a third, identical export deletes nothing more, and a rebuild changes nothing
-        third = warehouse.marquee(
-            "ingest", "app", "--source", app.write_export(tmp_path / "export-3", without_deleted_rows(app.TABLES))
-        )
-        assert third.code == 0, third.err
-        build(warehouse)
-        assert [row[:3] for row in deletion_ledger(warehouse)] == [
-            ("family_memberships", "fm2", loads[1]), ("media_items", "m3", loads[1]), ("users", "u4", loads[1]),
-        ]
-        assert deletion_counts(warehouse) == EXPECTED_COUNTS
-
     @pytest.mark.postgres
     def test_the_database_path_sees_hard_deletes(
         self, warehouse: Warehouse, warehouse_templates: WarehouseTemplates, tmp_path: Path, postgres_server
@@ -264,20 +253,20 @@ class TestPrune:
         monkeypatch: pytest.MonkeyPatch,
     ) -> None:
         monkeypatch.delenv("MARQUEE_KEEP_LOADS")  # the default: 3
-        land_one = lambda number: land_feed_and_export(warehouse, tmp_path, number)  # noqa: E731
-        land_one(0)
-        land_one(1)
-        assert "Pruned" not in build(warehouse)  # two loads: nothing to prune
-        land_one(2)
-        land_one(3)
+        for number in range(4):
+            land_feed_and_export(warehouse, tmp_path, number)
         out = build(warehouse)
-        # the oldest of four processed loads goes: feed A's 12 raw records, its 7 accepted and
-        # duplicate records (its 5 rejected ones stay for rejected_shows), and the first
+        # the oldest of four processed loads of each source goes: feed A's 12 raw records, its 7
+        # accepted and duplicate records (its 5 rejected ones stay for rejected_shows), and the first
         # export's 67 rows and 75 key rows (10 markers, 65 ids): its rows are all superseded or deleted
         assert "Pruned 2 raw loads (161 rows" in out, out
-        land_one(4)
+        land_feed_and_export(warehouse, tmp_path, 4)
         out = build(warehouse)
         assert "Pruned 2 raw loads" in out, out
+        # four identical exports after the deletions: each deletion was seen once
+        assert [row[:2] for row in deletion_ledger(warehouse)] == [
+            ("family_memberships", "fm2"), ("media_items", "m3"), ("users", "u4"),
+        ]
 
         assert warehouse.scalar("select count(distinct _dlt_load_id) from raw.shows") == 3
         assert warehouse.scalar("select count(distinct _dlt_load_id) from raw.app_users") == 3

@@ -4,6 +4,7 @@ it takes the same warehouse lock, builds, tests and publishes the same way."""
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -158,3 +159,14 @@ def test_an_in_process_dbt_run_releases_the_lock_it_took(duckdb_warehouse: Wareh
         capture_output=True, text=True, timeout=30,
     )  # fmt: skip
     assert probe.stdout.strip() == "free", probe.stderr
+
+
+def test_unit_tests_pass_on_every_engine(
+    warehouse: Warehouse, warehouse_templates: WarehouseTemplates
+) -> None:
+    # `marquee build` leaves dbt's unit tests to CI (they test the SQL on fixed inputs): here they
+    # run, as `dbt test` in CI runs them, on each engine (their fixtures need the upstream relations)
+    start_from_feed_a(warehouse, warehouse_templates)
+    result = dbt(warehouse, "test", "--select", "test_type:unit")
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert len(re.findall(r"\d+ of 8 PASS ", result.stdout)) == 8, result.stdout[-3000:]  # every unit test passed
