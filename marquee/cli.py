@@ -7,6 +7,7 @@
     marquee run   [--target duckdb|postgres] [--shows PATH_OR_URL ...] [--app DIRECTORY_OR_URL]
     marquee docs  [--target duckdb|postgres] [--serve PORT]
     marquee prune [--target duckdb|postgres] [--keep N]
+    marquee erase user APP_USER_ID [--target duckdb|postgres]
     marquee status [--target duckdb|postgres]
     marquee freshness [--target duckdb|postgres]
 
@@ -26,6 +27,7 @@ from ingestion import redaction
 from ingestion.errors import MarqueeError, first_line
 from marquee import runs
 from marquee.engines import ENGINE_NAMES, resolve_engine
+from marquee.erasure import erase_user
 from marquee.lifecycle import prune
 from marquee.status import print_freshness, print_status
 
@@ -103,6 +105,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     add_target(prune_cmd)
 
+    erase_cmd = commands.add_parser("erase", help="remove every trace of an app user (right to erasure), then publish")
+    erase_kinds = erase_cmd.add_subparsers(dest="erase_kind", required=True)
+    erase_user_cmd = erase_kinds.add_parser("user", help="erase one app user by their id")
+    erase_user_cmd.add_argument("user_id", metavar="APP_USER_ID", help="the user's id in the app")
+    add_target(erase_user_cmd)
+
     status_cmd = commands.add_parser("status", help="loads, reconcile counts, freshness, published version")
     add_target(status_cmd)
     freshness_cmd = commands.add_parser("freshness", help="dbt source freshness of every source")
@@ -177,6 +185,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                     runs.run(target, args.shows, args.app)
                 elif args.command == "prune":
                     prune(target, args.keep)
+                elif args.command == "erase":
+                    erase_user(target, args.user_id)
         return 0
     except MarqueeError as exc:
         print(f"marquee: error: {redaction.redact(str(exc))}", file=sys.stderr)

@@ -50,6 +50,7 @@ class AppLanding:
     rows: int
     label: str
     load_id: str | None
+    suppressed: int = 0  # rows of erased users left out
 
 
 def land_app(target: Engine, source: str, pii_key: str | None = None) -> AppLanding:
@@ -59,29 +60,36 @@ def land_app(target: Engine, source: str, pii_key: str | None = None) -> AppLand
     from ingestion.app.export import AppExport
     from ingestion.app.rows import RowShaper
 
+    from marquee.erasure import erased_hashes
+
     key = resolve_pii_key(pii_key)
+    suppressed = erased_hashes(target)
     shapers: dict[str, RowShaper] = {}
     if looks_like_url(source):
         database = open_database(source)
         try:
-            app_source = app_database_source(database, pii_key=key, shapers=shapers)
+            app_source = app_database_source(database, pii_key=key, suppressed=suppressed, shapers=shapers)
             landed = land(app_source, target, pipeline_name="marquee_app")
         finally:
             database.dispose()
         label = database.label
     else:
         export = AppExport(source)
-        app_source = app_export_source(export, pii_key=key, shapers=shapers)
+        app_source = app_export_source(export, pii_key=key, suppressed=suppressed, shapers=shapers)
         landed = land(app_source, target, pipeline_name="marquee_app_export")
         label = export.label
-    return AppLanding(sum(shaper.rows for shaper in shapers.values()), label, landed.load_id)
+    return AppLanding(
+        sum(shaper.rows for shaper in shapers.values()), label, landed.load_id,
+        sum(shaper.suppressed for shaper in shapers.values()),
+    )
 
 
 def ingest_app(target: Engine, source: str, pii_key: str | None = None) -> None:
     landed = land_app(target, source, pii_key)
+    erased = f"; {landed.suppressed:,} rows of erased users left out" if landed.suppressed else ""
     print(
         f"Landed {landed.rows:,} app rows from {landed.label} into raw.app_* "
-        f"(load {landed.load_id or 'none: nothing new'})."
+        f"(load {landed.load_id or 'none: nothing new'}{erased})."
     )
 
 

@@ -19,7 +19,7 @@ import pytest
 
 from tests import app_dataset as app
 from tests.conftest import Warehouse, WarehouseTemplates, fresh_postgres_database, write_feed
-from tests.test_app_pipeline import PII_KEY, _pg_url, land_one_show
+from tests.test_app_pipeline import PII_KEY, _pg_url, land_one_show, warehouse_text
 from tests.test_shows_backfill import state as backfill_state
 from tests.test_shows_pipeline import FEED_A, FEED_B, FEED_C, build, land
 
@@ -298,3 +298,81 @@ class TestPrune:
         land(warehouse, tmp_path, "late-ok.json", FEED_A, "2026-12-03T06:00:00Z")
         out = build(warehouse)
         assert "Reconciled 3 loads" in out, out  # the back-fill and the two feeds fetched after it
+
+
+# ---- right to erasure -------------------------------------------------------------
+
+# dave (u4) under an id, handle and email no other byte of the warehouse could contain by chance:
+# he owns family f2, is a member of f1, was invited to f1 by email, and received a recommendation
+ERASED_ID = "usr-dave-5e1f0c2a9b"
+ERASED_USERNAME = "dave-erasable-handle"
+ERASED_EMAIL = "dave@example.com"
+
+
+def with_erasable_user(tables: dict[str, list[dict[str, Any]]]) -> dict[str, list[dict[str, Any]]]:
+    def rename(row: dict[str, Any]) -> dict[str, Any]:
+        row = {key: (ERASED_ID if value == "u4" else value) for key, value in row.items()}
+        if row.get("id") == ERASED_ID:
+            row["username"] = ERASED_USERNAME
+        return row
+
+    return {name: [rename(row) for row in rows] for name, rows in tables.items()}
+
+
+def assert_no_trace(w: Warehouse, pseudonym: str) -> None:
+    _, values = warehouse_text(w)
+    blob = "\n".join(values)
+    assert [trace for trace in (ERASED_ID, ERASED_USERNAME, pseudonym) if trace in blob] == []
+    if w.target.name == "duckdb":  # the file's bytes too: deleted rows must not linger in free blocks
+        for path in (w.target.path, w.target.path.with_name(w.target.path.name + ".wal")):
+            if path.exists():
+                data = path.read_bytes()
+                assert [t for t in (ERASED_ID, ERASED_USERNAME, pseudonym) if t.encode() in data] == [], path
+
+
+class TestErasure:
+    def test_erase_user_leaves_no_trace_and_keeps_them_out(
+        self, warehouse: Warehouse, tmp_path: Path, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        tables = with_erasable_user(app.TABLES)
+        land_one_show(warehouse, tmp_path)
+        first = warehouse.marquee("ingest", "app", "--source", app.write_export(tmp_path / "export-1", tables))
+        assert first.code == 0, first.err
+        build(warehouse)
+        assert warehouse.scalar("select count(*) from marts.users where user_id = ?", (ERASED_ID,)) == 1
+        pseudonym = warehouse.scalar("select email_pseudonym from raw.app_users where id = ?", (ERASED_ID,))
+        assert warehouse.scalar("select count(*) from raw.app_family_invitations where email_pseudonym = ?",
+                                (pseudonym,)) == 1
+        unpublished = warehouse.marquee("ingest", "app", "--source", app.write_export(tmp_path / "export-2", tables))
+        assert unpublished.code == 0  # a second load of him, not built yet: erased too
+
+        erased = warehouse.marquee("erase", "user", ERASED_ID)
+        assert erased.code == 0, erased.err
+        # his row, profile p4, entries w9 w16, membership fm6 of f1, invitation i1 to his email,
+        # recommendation rec3, family f2 with memberships fm4 fm5 and invitations i4 i5: in both loads
+        # (12 rows per load, and their 12 key-snapshot rows)
+        assert "Erasure: removed 48 rows of user " in erased.out, erased.out
+        assert "and 1 owned family (app_families 2, app_family_invitations 6, app_family_memberships 6, " \
+            "app_profiles 2, app_recommendations 2, app_row_keys 24, app_users 2, app_watchlist_entries 4)" in erased.out
+        for text in (erased.out, erased.err, caplog.text):
+            assert ERASED_ID not in text and ERASED_USERNAME not in text
+        assert warehouse.scalar("select count(*) from marts.users where user_id = ?", (ERASED_ID,)) == 0
+        assert sorted(row[0] for row in warehouse.sql("select family_id from marts.families")) == ["f1"]
+        assert warehouse.sql("select user_id from marts.family_members order by 1") == [("u1",), ("u2",), ("u3",)]
+        assert_no_trace(warehouse, pseudonym)
+        kinds = warehouse.sql("select kind, count(*) from ops.app_erasures group by kind order by kind")
+        assert kinds == [("emails", 1), ("families", 1), ("users", 1)]
+
+        # the app still exports him: he stays out
+        again = warehouse.marquee("ingest", "app", "--source", app.write_export(tmp_path / "export-3", tables))
+        assert again.code == 0, again.err
+        assert "rows of erased users left out" in again.out
+        build(warehouse)
+        assert warehouse.scalar("select count(*) from marts.users where user_id = ?", (ERASED_ID,)) == 0
+        assert_no_trace(warehouse, pseudonym)
+
+        second = warehouse.marquee("erase", "user", ERASED_ID)
+        assert second.code == 0 and "was erased before; nothing left to remove" in second.out, second.out
+        unknown = warehouse.marquee("erase", "user", "usr-never-seen")
+        assert unknown.code == 0 and "no trace of user" in unknown.out, unknown.out
+        assert warehouse.scalar("select count(*) from ops.app_erasures where kind = 'users'") == 2

@@ -47,9 +47,9 @@ class Suppression:
     """The erased users and families (as keyed hashes): their rows are never extracted again.
 
     A row is suppressed when one of its table's `references` (a user or family id column) holds an
-    erased id: the user's own row, their profile, entries, reactions, memberships, the families
-    they owned and those families' memberships and invitations, the recommendations they sent
-    or received. Suppressed rows are counted, never landed, and not in the key snapshot.
+    erased id, or its email is an erased user's: the user's own row, their profile, entries,
+    reactions, memberships, the families they owned and those families' memberships and
+    invitations, invitations to their email, the recommendations they sent or received. Suppressed rows are counted, never landed, and not in the key snapshot.
     """
 
     def __init__(self, key: str, hashes: Iterable[str] = ()) -> None:
@@ -62,10 +62,14 @@ class Suppression:
     def suppresses(self, table: AppTable, row: dict[str, Any]) -> bool:
         if not self._hashes:
             return False
-        return any(
+        if any(
             row.get(column) is not None and erasure_hash(self._key, kind, row[column]) in self._hashes
             for column, kind in table.references
-        )
+        ):
+            return True
+        # an invitation to an erased user's email names them by the email alone
+        pseudonyms = (pseudonymise(row.get(column), self._key) for column in table.pseudonymised)
+        return any(p is not None and erasure_hash(self._key, "emails", p) in self._hashes for p in pseudonyms)
 
 
 def as_text(value: Any) -> str | None:

@@ -29,6 +29,10 @@ class Engine(ABC):
     def dlt_destination(self) -> Any:
         """The dlt destination that lands into this warehouse."""
 
+    def exists(self) -> bool:
+        """Has the warehouse been created yet (a server's database is made by its administrator)?"""
+        return True
+
     @abstractmethod
     def open(self) -> Any:
         """A new DB-API connection; MarqueeError (one line) when the warehouse cannot be reached."""
@@ -46,6 +50,22 @@ class Engine(ABC):
         """Where to execute the statements of one transaction."""
         return conn.cursor()
 
+    def begin(self, conn: Any) -> Any:
+        """Start a transaction on `conn`; the cursor its statements run on."""
+        return conn.cursor()  # DB-API drivers begin implicitly
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[Any]:
+        """A cursor whose statements commit together when the block ends, or not at all."""
+        with self.connect() as conn:
+            cur = self.begin(conn)
+            try:
+                yield cur
+            except BaseException:
+                conn.rollback()
+                raise
+            conn.commit()
+
     def query(self, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
         """Run one query and return all rows."""
         with self.connect() as conn:
@@ -59,6 +79,10 @@ class Engine(ABC):
     def lock(self) -> contextlib.AbstractContextManager[None]:
         """Hold the warehouse lock (one writer at a time, see macros/publishing/warehouse_lock.sql);
         MarqueeError at once when another writer holds it."""
+
+    @abstractmethod
+    def scrub_free_space(self, tables: list[str]) -> None:
+        """After an erasure (lock held): leave no byte of deleted rows where the engine could show it."""
 
     def dbt_vars(self) -> dict[str, str]:
         """The dbt vars a dbt invocation from this process needs (the lock this process holds)."""

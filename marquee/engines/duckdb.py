@@ -51,6 +51,9 @@ class DuckDBEngine(Engine):
         self.path.parent.mkdir(parents=True, exist_ok=True)
         return dlt.destinations.duckdb(credentials=str(self.path))
 
+    def exists(self) -> bool:
+        return self.path.exists()
+
     def open(self) -> Any:
         """A connection (read-only on a file nobody may write)."""
         import duckdb
@@ -64,8 +67,35 @@ class DuckDBEngine(Engine):
         except duckdb.Error as exc:
             raise _unusable(self.path, exc) from None
 
+    def scrub_free_space(self, tables: list[str]) -> None:
+        """Rewrite the file: a DELETE frees blocks without wiping them, so the deleted rows' bytes
+        would stay in the file until reused. COPY FROM DATABASE writes every live object into a
+        fresh file, which then replaces the old one (the caller holds the warehouse lock)."""
+        import duckdb
+
+        path = self.path
+        fresh = path.with_name(path.name + ".rewrite")
+        for leftover in (fresh, fresh.with_name(fresh.name + ".wal")):
+            leftover.unlink(missing_ok=True)
+        # the source keeps its catalog name (the file's stem): views name their relations through it
+        conn = duckdb.connect()
+        try:
+            conn.execute(f"attach '{path}' as \"{path.stem}\"")
+            conn.execute(f"attach '{fresh}' as marquee_rewrite")
+            conn.execute(f"copy from database \"{path.stem}\" to marquee_rewrite")
+            conn.execute("detach marquee_rewrite")
+            conn.execute(f"detach \"{path.stem}\"")
+        finally:
+            conn.close()
+        os.replace(fresh, path)
+        path.with_name(path.name + ".wal").unlink(missing_ok=True)
+
     def statement_cursor(self, conn: Any) -> Any:
         # a DuckDB cursor() is a separate connection with its own transaction
+        return conn
+
+    def begin(self, conn: Any) -> Any:
+        conn.begin()  # DuckDB connections autocommit until told otherwise
         return conn
 
     @contextlib.contextmanager

@@ -104,5 +104,19 @@ class PostgresEngine(Engine):
         finally:
             conn.close()
 
+    def scrub_free_space(self, tables: list[str]) -> None:
+        """VACUUM the tables rows were deleted from: their dead tuples are removed, so no query,
+        snapshot or role sees them again (their bytes stay in free space until reused; the WAL and
+        backups keep them as long as they are retained: see README, Lifecycle)."""
+        conn = self.open()
+        try:
+            conn.autocommit = True  # VACUUM runs outside a transaction
+            cur = conn.cursor()
+            for table in dict.fromkeys(tables):
+                cur.execute(f"vacuum {table}")
+            cur.close()
+        finally:
+            conn.close()
+
     def dbt_vars(self) -> dict[str, str]:
         return {"marquee_lock_pid": str(self._lock_pid)} if self._lock_pid is not None else {}
