@@ -21,15 +21,3 @@
     {%- set size = marquee_query('select used_blocks * block_size from pragma_database_size()') -%}
     {{ return(size.columns[0].values()[0] | int) }}
 {%- endmacro %}
-
-{% macro deleted_rows_bytes(relation) -%}
-    {{ return(adapter.dispatch('deleted_rows_bytes', 'marquee')(relation)) }}
-{%- endmacro %}
-
-{% macro default__deleted_rows_bytes(relation) -%}
-    {{ return('0') }}
-{%- endmacro %}
-
-{% macro postgres__deleted_rows_bytes(relation) -%}
-    {{ return('coalesce(sum(pg_column_size(' ~ relation.identifier ~ '.*) + 24), 0)') }}
-{%- endmacro %}

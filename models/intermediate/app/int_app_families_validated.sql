@@ -18,7 +18,7 @@ ranked as (
     select
         families.*,
         case
-            when families.owner_user_id is not null and deleted_owner_user_id.row_id is not null then 'owner'
+            when deleted_owner_user_id.row_id is not null then 'owner'
         end as deleted_with,
         users.user_id as accepted_owner_user_id,
         row_number() over (

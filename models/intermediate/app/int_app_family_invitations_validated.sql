@@ -27,8 +27,8 @@ joined as (
     select
         invitations.*,
         case
-            when invitations.family_id is not null and deleted_family_id.row_id is not null then 'family'
-            when invitations.invited_by_user_id is not null and deleted_invited_by_user_id.row_id is not null then 'inviter'
+            when deleted_family_id.row_id is not null then 'family'
+            when deleted_invited_by_user_id.row_id is not null then 'inviter'
         end as deleted_with,
         families.family_id as accepted_family_id,
         users.user_id as accepted_invited_by_user_id,
@@ -38,7 +38,9 @@ joined as (
         ) as id_recency
     from invitations
     left join deleted_families as deleted_family_id on invitations.family_id = deleted_family_id.row_id
-    left join deleted_users as deleted_invited_by_user_id on invitations.invited_by_user_id = deleted_invited_by_user_id.row_id
+    left join
+        deleted_users as deleted_invited_by_user_id
+        on invitations.invited_by_user_id = deleted_invited_by_user_id.row_id
     left join families on invitations.family_id = families.family_id
     left join users on invitations.invited_by_user_id = users.user_id
 ),

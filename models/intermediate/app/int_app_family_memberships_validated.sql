@@ -32,8 +32,8 @@ joined as (
     select
         memberships.*,
         case
-            when memberships.family_id is not null and deleted_family_id.row_id is not null then 'family'
-            when memberships.user_id is not null and deleted_user_id.row_id is not null then 'user'
+            when deleted_family_id.row_id is not null then 'family'
+            when deleted_user_id.row_id is not null then 'user'
         end as deleted_with,
         families.family_id as accepted_family_id,
         users.user_id as accepted_user_id,

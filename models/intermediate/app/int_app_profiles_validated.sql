@@ -18,7 +18,7 @@ ranked as (
     select
         profiles.*,
         case
-            when profiles.user_id is not null and deleted_user_id.row_id is not null then 'user'
+            when deleted_user_id.row_id is not null then 'user'
         end as deleted_with,
         users.user_id as accepted_user_id,
         row_number() over (

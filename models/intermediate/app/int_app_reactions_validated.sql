@@ -32,8 +32,8 @@ joined as (
     select
         reactions.*,
         case
-            when reactions.user_id is not null and deleted_user_id.row_id is not null then 'user'
-            when reactions.media_item_id is not null and deleted_media_item_id.row_id is not null then 'media item'
+            when deleted_user_id.row_id is not null then 'user'
+            when deleted_media_item_id.row_id is not null then 'media item'
         end as deleted_with,
         users.user_id as accepted_user_id,
         media_items.media_item_id as accepted_media_item_id,

@@ -27,9 +27,9 @@ joined as (
     select
         recommendations.*,
         case
-            when recommendations.from_user_id is not null and deleted_from_user_id.row_id is not null then 'sender'
-            when recommendations.to_user_id is not null and deleted_to_user_id.row_id is not null then 'recipient'
-            when recommendations.media_item_id is not null and deleted_media_item_id.row_id is not null then 'media item'
+            when deleted_from_user_id.row_id is not null then 'sender'
+            when deleted_to_user_id.row_id is not null then 'recipient'
+            when deleted_media_item_id.row_id is not null then 'media item'
         end as deleted_with,
         senders.user_id as accepted_from_user_id,
         recipients.user_id as accepted_to_user_id,
@@ -41,7 +41,9 @@ joined as (
     from recommendations
     left join deleted_users as deleted_from_user_id on recommendations.from_user_id = deleted_from_user_id.row_id
     left join deleted_users as deleted_to_user_id on recommendations.to_user_id = deleted_to_user_id.row_id
-    left join deleted_media_items as deleted_media_item_id on recommendations.media_item_id = deleted_media_item_id.row_id
+    left join
+        deleted_media_items as deleted_media_item_id
+        on recommendations.media_item_id = deleted_media_item_id.row_id
     left join users as senders on recommendations.from_user_id = senders.user_id
     left join users as recipients on recommendations.to_user_id = recipients.user_id
     left join media_items on recommendations.media_item_id = media_items.media_item_id

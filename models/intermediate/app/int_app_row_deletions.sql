@@ -60,9 +60,9 @@ previous_ids as (
         keys.row_id
     from compared
     inner join keys
-        on keys.source_table = compared.source_table
-        and keys.load_id = compared.previous_load_id
-        and not keys.is_marker
+        on compared.source_table = keys.source_table
+            and compared.previous_load_id = keys.load_id
+            and not keys.is_marker
 ),
 
 current_ids as (
@@ -83,8 +83,8 @@ deleted as (
     from previous_ids
     left join current_ids
         on previous_ids.source_table = current_ids.source_table
-        and previous_ids.load_id = current_ids.load_id
-        and previous_ids.row_id = current_ids.row_id
+            and previous_ids.load_id = current_ids.load_id
+            and previous_ids.row_id = current_ids.row_id
     where current_ids.row_id is null
 )
 

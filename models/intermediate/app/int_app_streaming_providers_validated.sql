@@ -18,7 +18,7 @@ joined as (
     select
         providers.*,
         case
-            when providers.media_item_id is not null and deleted_media_item_id.row_id is not null then 'media item'
+            when deleted_media_item_id.row_id is not null then 'media item'
         end as deleted_with,
         media_items.media_item_id as accepted_media_item_id,
         row_number() over (

@@ -21,11 +21,11 @@ still_deleted as (
         max(deletions.deleted_at) as deleted_at
     from deletions
     where not exists (
-        select 1 from keys
-        where keys.source_table = deletions.source_table
-            and keys.row_id = deletions.row_id
-            and keys.load_id > deletions.load_id
-    )
+            select 1 as present from keys
+            where keys.source_table = deletions.source_table
+                and keys.row_id = deletions.row_id
+                and keys.load_id > deletions.load_id
+        )
     group by deletions.source_table, deletions.row_id
 ),
 

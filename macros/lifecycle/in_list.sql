@@ -1,0 +1,3 @@
+{% macro in_list(values) -%}
+    {{ return("('" ~ (values | join("', '")) ~ "')") }}
+{%- endmacro %}
