@@ -1,8 +1,7 @@
 -- Every current app row that was not accepted, with its table, id and reason.
 -- Together with the marts this accounts for every current row: accepted, here,
 -- or gone with a deleted parent (counted in app_deletions). Older versions of a
--- row are superseded by its latest load (macro app_current_rows). The rows
--- themselves stay in raw as they were landed.
+-- row are superseded by its latest load (macro app_current_rows).
 {% set tables = app_table_ids() %}
 
 with

@@ -1,5 +1,6 @@
 -- Feed records that could not be accepted, with the reason and the load they
--- came in. They stay in raw as they were landed.
+-- came in. Pruning (macros/lifecycle/prune_raw.sql) removes old feeds from raw
+-- but keeps these classified records, so this list never shrinks.
 
 with
 
