@@ -209,6 +209,13 @@ def erase_user(target: Engine, user_id: str, pii_key: str | None = None) -> None
         f"Erasure: removed {erasure.total:,} rows of {label} and {erasure.families} owned "
         f"famil{'y' if erasure.families == 1 else 'ies'} ({counts}); rebuilding the marts."
     )
-    build(target)  # publishes, and drops every older version of the marts
+    try:
+        build(target)  # publishes, and drops every older version of the marts
+    except MarqueeError as exc:
+        raise MarqueeError(
+            f"erasure incomplete: the user's rows left raw and the ledger, but the rebuild failed ({exc}); "
+            "the marts kept from before still hold them until a build succeeds: fix it and run `marquee build` "
+            "(the freed space is scrubbed when an erasure completes)"
+        ) from None
     target.scrub_free_space(touched)
     print("Erasure: published without the user; the freed space was scrubbed. Later loads leave them out.")

@@ -173,7 +173,12 @@ def print_freshness(target: Engine, fail: bool = True) -> None:
     # dbt leaves out of sources.json a source whose table it could not read (never landed)
     manifest = json.loads((target_dir() / "manifest.json").read_text())
     reported = {result["unique_id"] for result in results}
-    for unique_id in sorted(set(manifest["sources"]) - reported):
+    def checked(source: dict) -> bool:  # a table whose freshness is configured (dlt's load log is not)
+        freshness = source.get("freshness") or {}
+        return any((freshness.get(level) or {}).get("count") for level in ("warn_after", "error_after"))
+
+    expected = {unique_id for unique_id, source in manifest["sources"].items() if checked(source)}
+    for unique_id in sorted(expected - reported):
         print(f"  {'.'.join(unique_id.split('.')[-2:]):<28} {'none':<6} never landed (or unreadable)")
     if fail and stale:
         raise MarqueeError(f"stale sources: {', '.join(stale)}")

@@ -51,6 +51,15 @@ def test_export_without_a_table_file(duckdb_path: Path, tmp_path: Path) -> None:
     assert "lacks families.jsonl" in fails(str(export))
 
 
+def test_export_with_an_empty_table_file_is_refused(duckdb_path: Path, tmp_path: Path) -> None:
+    # an export is a complete snapshot: an empty file would read as "every recommendation deleted"
+    export = Path(app.write_export(tmp_path / "export"))
+    (export / "recommendations.jsonl").write_text("\n  \n")
+    line = fails(str(export))
+    assert "recommendations.jsonl holds no rows" in line and "nothing was loaded" in line
+    assert app_tables(duckdb_path) == []
+
+
 def test_malformed_line_names_file_and_line_and_loads_nothing(duckdb_path: Path, tmp_path: Path) -> None:
     export = Path(app.write_export(tmp_path / "export"))
     with (export / "watchlist_entries.jsonl").open("a") as out:

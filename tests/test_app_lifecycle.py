@@ -19,7 +19,13 @@ import pytest
 
 from tests import app_dataset as app
 from tests.conftest import Warehouse, WarehouseTemplates, fresh_postgres_database, write_feed
-from tests.test_app_pipeline import PII_KEY, _pg_url, land_one_show, warehouse_text
+from tests.test_app_pipeline import (
+    PII_KEY,
+    _pg_url,
+    assert_every_raw_row_accounted_for,
+    land_one_show,
+    warehouse_text,
+)
 from tests.test_shows_backfill import state as backfill_state
 from tests.test_shows_pipeline import FEED_A, FEED_B, FEED_C, build, land
 
@@ -125,28 +131,66 @@ EXPECTED_COUNTS = {
 }
 
 
-class TestDeletions:
+# ---- raw stays bounded ------------------------------------------------------------
+
+# Five show feeds (each lists every show: A, B, C, B again with M6 withdrawn, C again with it back)
+# and five app exports (the second and later lack u4, m3 and fm2).
+SHOW_FEEDS = [
+    (FEED_A, "2026-12-01T00:00:00Z"),
+    (FEED_B, "2026-12-02T00:00:00Z"),
+    (FEED_C, "2026-12-03T00:00:00Z"),
+    (FEED_B, "2026-12-04T00:00:00Z"),
+    (FEED_C, "2026-12-04T12:00:00Z"),
+]
+
+
+def land_feed_and_export(w: Warehouse, directory: Path, number: int) -> None:
+    records, fetched_at = SHOW_FEEDS[number]
+    land(w, directory, f"feed-{number}.json", records, fetched_at)
+    tables = app.TABLES if number == 0 else without_deleted_rows(app.TABLES)
+    landed = w.marquee("ingest", "app", "--source", app.write_export(directory / f"export-{number}", tables))
+    assert landed.code == 0, landed.err
+
+
+def everything_built(w: Warehouse) -> dict[str, Any]:
+    """Every row a build decides (shows without load ids, which follow the landing clock) and the app marts."""
+    return {**backfill_state(w), **app_marts(w), "deletions": deletion_counts(w)}
+
+
+UNPRUNED = "five-loads-unpruned"
+
+
+def five_loads_unpruned(w: Warehouse, directory: Path) -> dict[str, Any]:
+    """The five feeds and exports landed and built on a warehouse that keeps every load."""
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("MARQUEE_PII_KEY", PII_KEY)
+        env.setenv("MARQUEE_AS_OF", app.AS_OF)
+        env.setenv("MARQUEE_KEEP_LOADS", "0")
+        for number in range(len(SHOW_FEEDS)):
+            land_feed_and_export(w, directory, number)
+        build(w)
+        assert w.scalar("select count(distinct _dlt_load_id) from raw.shows") == 5
+        return everything_built(w)
+
+
+def unpruned_state(templates: WarehouseTemplates, kind: str) -> dict[str, Any]:
+    return templates.value(kind, UNPRUNED, five_loads_unpruned)
+
+
+class TestLifecycle:
+    """One unit of work (one worker): the unpruned and the cascaded warehouses are built once per engine."""
+
     def test_an_export_lacking_rows_deletes_them_and_their_children(
-        self, warehouse: Warehouse, warehouse_templates: WarehouseTemplates, tmp_path: Path
+        self, warehouse: Warehouse, warehouse_templates: WarehouseTemplates
     ) -> None:
-        land_one_show(warehouse, tmp_path)
-        first = warehouse.marquee("ingest", "app", "--source", app.write_export(tmp_path / "export-1"))
-        assert first.code == 0, first.err
-        build(warehouse)
-        assert deletion_ledger(warehouse) == []
-        assert set(deletion_counts(warehouse).values()) == {(0, 0)}
+        # five feeds and exports, built once: the first export full, the four after it lacking u4, m3 and fm2
+        warehouse_templates.restore(warehouse, UNPRUNED, five_loads_unpruned)
 
-        second = warehouse.marquee(
-            "ingest", "app", "--source", app.write_export(tmp_path / "export-2", without_deleted_rows(app.TABLES))
-        )
-        assert second.code == 0, second.err
-        build(warehouse)
-
-        # both exports are kept, each a load of its own
+        # every export is kept, each a load of its own
         loads = [load for (load,) in warehouse.sql("select distinct _dlt_load_id from raw.app_users order by 1")]
-        assert len(loads) == 2
-        assert warehouse.scalar("select count(*) from raw.app_users") == 6 + 5
-        # deleted when the export that lacked them was taken (UTC)
+        assert len(loads) == 5
+        assert warehouse.scalar("select count(*) from raw.app_users") == 6 + 4 * 5
+        # deleted when the first export that lacked them was taken (UTC), and only then
         extracted = warehouse.scalar("select max(_extracted_at) from raw.app_users where _dlt_load_id = ?", (loads[1],))
         deleted_at = extracted.astimezone(timezone.utc).replace(tzinfo=None)
         assert deletion_ledger(warehouse) == [
@@ -156,6 +200,7 @@ class TestDeletions:
         ]
         assert deletion_counts(warehouse) == EXPECTED_COUNTS
         assert app_marts(warehouse) == cascaded_export_marts(warehouse_templates, warehouse.target.name)
+        assert_every_raw_row_accounted_for(warehouse)  # superseded, deleted, cascaded: none dropped silently
 
         status = warehouse.marquee("status")
         assert "  users                       1 deleted        0 with their parent" in status.out
@@ -191,6 +236,17 @@ class TestDeletions:
             (loads[1],),
         ) == 4
 
+        # a landing killed between two tables' jobs: rows of a load dlt never completed (a later load
+        # id than any): were it taken for a snapshot, every user but u1 would read as deleted
+        with warehouse.target.transaction() as cur:
+            marker = warehouse.target.placeholder
+            for row_id in (None, "u1"):
+                cur.execute(
+                    "insert into raw.app_row_keys (table_name, id, _extracted_at, _source, _dlt_load_id, _dlt_id) "
+                    f"values ('users', {marker}, current_timestamp, 'killed', '9999999999.5', {marker})",
+                    (row_id, f"killed-{row_id}"),
+                )
+
         build(warehouse)  # one build reconciles both loads
         assert [row[:3] for row in deletion_ledger(warehouse)] == [
             ("family_memberships", "fm2", loads[1]), ("media_items", "m3", loads[1]), ("users", "u4", loads[1]),
@@ -204,50 +260,6 @@ class TestDeletions:
         assert got == expected
 
 
-# ---- raw stays bounded ------------------------------------------------------------
-
-# Five show feeds (each lists every show: A, B, C, B again with M6 withdrawn, C again with it back)
-# and five app exports (the second and later lack u4, m3 and fm2).
-SHOW_FEEDS = [
-    (FEED_A, "2026-12-01T00:00:00Z"),
-    (FEED_B, "2026-12-02T00:00:00Z"),
-    (FEED_C, "2026-12-03T00:00:00Z"),
-    (FEED_B, "2026-12-04T00:00:00Z"),
-    (FEED_C, "2026-12-04T12:00:00Z"),
-]
-
-
-def land_feed_and_export(w: Warehouse, directory: Path, number: int) -> None:
-    records, fetched_at = SHOW_FEEDS[number]
-    land(w, directory, f"feed-{number}.json", records, fetched_at)
-    tables = app.TABLES if number == 0 else without_deleted_rows(app.TABLES)
-    landed = w.marquee("ingest", "app", "--source", app.write_export(directory / f"export-{number}", tables))
-    assert landed.code == 0, landed.err
-
-
-def everything_built(w: Warehouse) -> dict[str, Any]:
-    """Every row a build decides (shows without load ids, which follow the landing clock) and the app marts."""
-    return {**backfill_state(w), **app_marts(w), "deletions": deletion_counts(w)}
-
-
-def unpruned_state(templates: WarehouseTemplates, kind: str) -> dict[str, Any]:
-    """The five feeds and exports landed and built on a warehouse that keeps every load (built once)."""
-
-    def setup(w: Warehouse, directory: Path) -> dict[str, Any]:
-        with pytest.MonkeyPatch.context() as env:
-            env.setenv("MARQUEE_PII_KEY", PII_KEY)
-            env.setenv("MARQUEE_AS_OF", app.AS_OF)
-            env.setenv("MARQUEE_KEEP_LOADS", "0")
-            for number in range(len(SHOW_FEEDS)):
-                land_feed_and_export(w, directory, number)
-            build(w)
-            assert w.scalar("select count(distinct _dlt_load_id) from raw.shows") == 5
-            return everything_built(w)
-
-    return templates.value(kind, "five-loads-unpruned", setup)
-
-
-class TestPrune:
     def test_builds_keep_three_loads_and_decide_the_same_rows(
         self, warehouse: Warehouse, warehouse_templates: WarehouseTemplates, tmp_path: Path,
         monkeypatch: pytest.MonkeyPatch,
@@ -366,13 +378,45 @@ class TestErasure:
         # the app still exports him: he stays out
         again = warehouse.marquee("ingest", "app", "--source", app.write_export(tmp_path / "export-3", tables))
         assert again.code == 0, again.err
-        assert "rows of erased users left out" in again.out
-        build(warehouse)
-        assert warehouse.scalar("select count(*) from marts.users where user_id = ?", (ERASED_ID,)) == 0
-        assert_no_trace(warehouse, pseudonym)
+        assert "Landed 55 app rows" in again.out and "12 rows of erased users left out" in again.out, again.out
+        assert_no_trace(warehouse, pseudonym)  # raw included: nothing of him landed
 
         second = warehouse.marquee("erase", "user", ERASED_ID)
         assert second.code == 0 and "was erased before; nothing left to remove" in second.out, second.out
         unknown = warehouse.marquee("erase", "user", "usr-never-seen")
         assert unknown.code == 0 and "no trace of user" in unknown.out, unknown.out
         assert warehouse.scalar("select count(*) from ops.app_erasures where kind = 'users'") == 2
+
+
+def test_pruning_keeps_the_latest_tmdb_payload_of_every_title(
+    warehouse: Warehouse, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.test_tmdb_pipeline import FAST_CLIENT, FEED as TMDB_FEED
+
+    for name, value in FAST_CLIENT.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("TMDB_API_READ_TOKEN", raising=False)
+    monkeypatch.delenv("TMDB_API_KEY", raising=False)
+    monkeypatch.setenv("MARQUEE_TMDB_REFRESH_DAYS", "0")  # every fetch fetches every title again
+    land(warehouse, tmp_path, "feed.json", TMDB_FEED, "2026-12-01T00:00:00Z")
+    build(warehouse)
+    for _ in range(2):  # the bundled recordings, twice: two payloads of each title, in loads of 3
+        fetched = warehouse.marquee("ingest", "tmdb")
+        assert fetched.code == 0, fetched.err
+    build(warehouse)
+    titles = warehouse.scalar("select count(distinct media_type || cast(tmdb_id as varchar)) from raw.tmdb_titles")
+    assert titles > 0 and warehouse.scalar("select count(*) from raw.tmdb_titles") == 2 * titles
+    newest = sorted(warehouse.sql(
+        "select media_type, tmdb_id, max(fetched_at) from raw.tmdb_titles group by 1, 2"
+    ))
+    media = warehouse.sql("select * from marts.media order by media_id")
+    history = warehouse.sql("select * from marts.media_history order by 1, 2")
+
+    pruned = warehouse.marquee("prune", "--keep", "1")
+    assert pruned.code == 0, pruned.err
+    # one payload per title is left, the latest, although all but the newest load were pruned
+    assert sorted(warehouse.sql("select media_type, tmdb_id, fetched_at from raw.tmdb_titles")) == newest
+    assert f"({titles} rows" in pruned.out, pruned.out
+    build(warehouse)
+    assert warehouse.sql("select * from marts.media order by media_id") == media
+    assert warehouse.sql("select * from marts.media_history order by 1, 2") == history

@@ -183,13 +183,31 @@ def assert_marts(w: Warehouse, rejected: list[tuple]) -> None:
 
 
 def assert_every_raw_row_accounted_for(w: Warehouse) -> None:
-    """Every landed row is accepted (null reject_reason) or in the quarantine: nothing silently dropped."""
-    for table in ("users", "profiles", "media_items", "watchlist_entries", "reactions", "streaming_providers",
-                  "families", "family_memberships", "family_invitations", "recommendations"):
-        raw = w.scalar(f"select count(*) from raw.app_{table}")
-        accepted = w.scalar(f"select count(*) from intermediate.int_app_{table}_validated where reject_reason is null")
+    """Every landed row is accounted for, nothing silently dropped: a current row is accepted
+    (null reject_reason), quarantined, or gone with a deleted parent; any other raw row is an older
+    version of an id landed again later (superseded), or of an id deleted since."""
+    for table, id_column in (("users", "user_id"), ("profiles", "profile_id"), ("media_items", "media_item_id"),
+                             ("watchlist_entries", "watchlist_entry_id"), ("reactions", "reaction_id"),
+                             ("streaming_providers", "streaming_provider_id"), ("families", "family_id"),
+                             ("family_memberships", "family_membership_id"),
+                             ("family_invitations", "family_invitation_id"),
+                             ("recommendations", "recommendation_id")):
+        validated = f"intermediate.int_app_{table}_validated"
+        current = w.scalar(f"select count(*) from {validated}")
+        accepted = w.scalar(f"select count(*) from {validated} where reject_reason is null")
         rejected = w.scalar("select count(*) from marts.rejected_app_rows where source_table = ?", (table,))
-        assert raw == accepted + rejected, table
+        cascaded = w.scalar(f"select count(*) from {validated} where deleted_with is not null")
+        assert current == accepted + rejected + cascaded, table
+        unexplained = w.scalar(
+            f"select count(*) from raw.app_{table} as landed "
+            f"where landed._dlt_id not in (select landed_row_id from {validated}) "
+            f"and not exists (select 1 from raw.app_{table} as later where trim(later.id) = trim(landed.id) "
+            "and later._dlt_load_id > landed._dlt_load_id) "
+            "and not exists (select 1 from intermediate.int_app_row_deletions as deleted "
+            f"where deleted.source_table = '{table}' and deleted.row_id = trim(landed.id)) "
+            f"and not (landed.id is null and landed._dlt_load_id < (select max(_dlt_load_id) from raw.app_{table}))"
+        )
+        assert unexplained == 0, table
 
 
 def warehouse_text(w: Warehouse) -> tuple[set[str], list[str]]:
@@ -290,9 +308,11 @@ def test_database_path_incremental_reload(warehouse: Warehouse, tmp_path: Path, 
         assert "Landed 19 app rows" in third.out  # nothing new behind the cursors
         conn.close()
 
-    assert warehouse.scalar("select count(*) from raw.app_watchlist_entries") == 19
+    # every load is kept: the first 18 entries, then the two changed ones; the cursor-less
+    # recommendations once per load
+    assert warehouse.scalar("select count(*) from raw.app_watchlist_entries") == 20
     assert warehouse.scalar("select count(distinct id) from raw.app_watchlist_entries") == 19
-    assert warehouse.scalar("select count(*) from raw.app_recommendations") == 6
+    assert warehouse.scalar("select count(*) from raw.app_recommendations") == 3 * 6
     build(warehouse)
     assert warehouse.sql(
         "select status, rating, completed_at from marts.watchlist_entries where watchlist_entry_id = 'w1'"
@@ -352,5 +372,5 @@ def test_export_and_database_land_the_same_columns(tmp_path: Path, monkeypatch: 
     monkeypatch.setenv("MARQUEE_DUCKDB_PATH", str(tmp_path / "b.duckdb"))
     assert run_cli("ingest", "app", "--source", app.create_sqlite_app_db(tmp_path / "app.sqlite")).code == 0
     from_export, from_database = columns(tmp_path / "a.duckdb"), columns(tmp_path / "b.duckdb")
-    assert len(from_export) == 10
+    assert len(from_export) == 11  # the ten app tables and the key snapshot
     assert from_export == from_database

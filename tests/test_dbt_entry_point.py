@@ -55,7 +55,7 @@ def test_plain_dbt_build_publishes_exactly_as_marquee_build(
     result = dbt(warehouse, "build")
     assert result.returncode == 0, result.stdout[-3000:]
     after = published(warehouse)
-    assert after[0] != before[0] and f"marquee: published 21 marts (version {after[0]})" in result.stdout
+    assert after[0] != before[0] and f"marquee: published 22 marts (version {after[0]})" in result.stdout
     assert after[1] == (7, 5, 9, 2)  # feed B reconciled, tested and published: as `marquee build` does
     assert version_schemas(warehouse) == [f"marts_v{after[0]}"]
     assert warehouse.scalar("select invocation_id from ops.publications where version = ?", (after[0],))

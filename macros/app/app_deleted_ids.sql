@@ -13,7 +13,7 @@
     where deletions.source_table = '{{ table_name }}'
         and not exists (
             select 1
-            from {{ ref('stg_app__row_keys') }} as present
+            from {{ ref('int_app_key_snapshots') }} as present
             where present.source_table = '{{ table_name }}'
                 and present.row_id = deletions.row_id
                 and present.load_id > deletions.load_id

@@ -1,3 +1,9 @@
+{#-
+    Prunes the app: of the processed loads beyond the newest `keep`, the rows no validated model
+    reads any more (superseded by a later version of the id, or deleted: the deletion ledger keeps
+    that) and their key snapshots (each table's newest processed snapshot is in a kept load). The
+    rows of an old load that are still current stay. See prune_raw.
+-#}
 {% macro prune_app_loads(keep) -%}
     {%- set nothing = {'loads': 0, 'rows': 0, 'bytes': 0, 'relations': []} -%}
     {%- set keys = graph_relation('app', 'app_row_keys') -%}

@@ -1,3 +1,8 @@
+{#-
+    Prunes the show feed: of the reconciled loads beyond the newest `keep` in fetch order (the
+    ledger's load rows), their raw records and their accepted and duplicate classified records
+    (the rejected ones stay: rejected_shows lists them). See prune_raw.
+-#}
 {% macro prune_shows_loads(keep) -%}
     {%- set nothing = {'loads': 0, 'rows': 0, 'bytes': 0, 'relations': []} -%}
     {%- set raw = graph_relation('shows', 'shows') -%}
@@ -19,10 +24,8 @@
         )
         select load_id, feed_fetched_at from ranked
         where recency > {{ keep }}
-            and (
-                load_id in (select _dlt_load_id from {{ raw }})
-                or load_id in (select load_id from {{ records }} where record_status <> 'rejected')
-            )
+            {# the pruned ones are recorded: no scan of raw to find what is left #}
+            and load_id not in (select pruned.load_id from ops.pruned_loads as pruned where pruned.source = 'shows')
         order by load_id
     {%- endset -%}
     {%- set loads = marquee_query(candidates).rows | list -%}

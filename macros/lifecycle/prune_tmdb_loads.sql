@@ -1,3 +1,8 @@
+{#-
+    Prunes TMDB: of the processed loads beyond the newest `keep`, the payloads that a later
+    payload of the same title replaces; the latest payload per title stays, whatever its age.
+    raw.tmdb_fetch_log is kept whole. See prune_raw.
+-#}
 {% macro prune_tmdb_loads(keep) -%}
     {%- set nothing = {'loads': 0, 'rows': 0, 'bytes': 0, 'relations': []} -%}
     {%- set raw = graph_relation('tmdb', 'tmdb_titles') -%}

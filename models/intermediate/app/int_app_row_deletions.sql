@@ -22,7 +22,7 @@
 with
 
 keys as (
-    select * from {{ ref('stg_app__row_keys') }}
+    select * from {{ ref('int_app_key_snapshots') }}
 ),
 
 snapshots as (

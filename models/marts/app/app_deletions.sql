@@ -11,7 +11,7 @@ deletions as (
 ),
 
 keys as (
-    select * from {{ ref('stg_app__row_keys') }}
+    select * from {{ ref('int_app_key_snapshots') }}
 ),
 
 still_deleted as (
