@@ -89,23 +89,20 @@ def _scrub(target: Engine, user_id: str, ledger: str | None) -> tuple[Erasure, l
     erasure = Erasure()
     touched: list[str] = []
     with target.transaction() as cur:
-        family_ids: list[str] = []
-        if _exists(cur, target, RAW_SCHEMA, "app_families"):
+        def values_of(table: str, column: str, key_column: str) -> list[str]:
+            """The distinct non-null `column` of `table`'s raw rows whose `key_column` is the user."""
+            if not _exists(cur, target, RAW_SCHEMA, table):
+                return []
             cur.execute(
-                f"select distinct trim(id) from {RAW_SCHEMA}.app_families where trim(owner_id) = {marker} "
-                "and id is not null",
+                f"select distinct {column} from {RAW_SCHEMA}.{table} where trim({key_column}) = {marker} "
+                f"and {column} is not null",
                 (user_id,),
             )
-            family_ids = [row[0] for row in cur.fetchall()]
+            return [row[0] for row in cur.fetchall()]
+
+        family_ids = values_of("app_families", "trim(id)", "owner_id")  # the families they own
         erasure.families = len(family_ids)
-        pseudonyms: list[str] = []
-        if _exists(cur, target, RAW_SCHEMA, "app_users"):
-            cur.execute(
-                f"select distinct email_pseudonym from {RAW_SCHEMA}.app_users where trim(id) = {marker} "
-                "and email_pseudonym is not null",
-                (user_id,),
-            )
-            pseudonyms = [row[0] for row in cur.fetchall()]
+        pseudonyms = values_of("app_users", "email_pseudonym", "id")  # invitations name them by it
         removed_ids: dict[str, list[str]] = {}
         for table in APP_TABLES:
             raw = f"{RAW_SCHEMA}.{table.raw_table}"

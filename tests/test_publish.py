@@ -216,6 +216,32 @@ def test_killed_build_leaves_marts_readable_and_unchanged(
     assert after[1] == (7, 5, 9, 2) and version_schemas(warehouse) == [f"marts_v{after[0]}"]
 
 
+def test_back_to_back_commands_never_find_the_lock_taken(postgres_warehouse: Warehouse) -> None:
+    # a command's lock is released before its connection closes: closing alone ends the session
+    # asynchronously, and the next command (a build right after a landing, on a busy machine) found
+    # it still held; an observer session sees it free the moment the block ends
+    from marquee.engines.postgres import ADVISORY_LOCK_KEY
+
+    engine = postgres_warehouse.target
+    observer = engine.open()
+    observer.autocommit = True
+    cur = observer.cursor()
+    still_held = 0
+    try:
+        for _ in range(100):
+            with engine.lock():
+                pass
+            cur.execute(
+                "select count(*) from pg_locks where locktype = 'advisory' and objid = %s::bigint::oid "
+                "and database = (select oid from pg_database where datname = current_database())",
+                (ADVISORY_LOCK_KEY,),
+            )
+            still_held += cur.fetchone()[0]
+    finally:
+        observer.close()
+    assert still_held == 0
+
+
 def test_a_second_build_fails_fast_while_one_runs(warehouse: Warehouse, tmp_path: Path) -> None:
     land(warehouse, tmp_path, "a.json", FEED_A, A_AT)
     process = start_cli(warehouse, "build")

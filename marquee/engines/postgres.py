@@ -101,6 +101,10 @@ class PostgresEngine(Engine):
                 yield
             finally:
                 self._lock_pid = None
+                # released before the connection goes: closing alone ends the session asynchronously, so
+                # the next command, started at once, could still find the old session holding the lock
+                with contextlib.suppress(Exception):
+                    cur.execute("select pg_advisory_unlock(%s)", (ADVISORY_LOCK_KEY,))
         finally:
             conn.close()
 
