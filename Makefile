@@ -11,7 +11,7 @@ TARGET ?= duckdb
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export RUNTIME__DLTHUB_TELEMETRY := false
 
-.PHONY: help install run build test test-duckdb lint docs status freshness sample clean lock bench
+.PHONY: help install run build test test-duckdb lint docs status freshness sample clean lock bench orchestrate serve
 
 help: ## list every target
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-14s %s\n", $$1, $$2}'
@@ -53,6 +53,15 @@ lint: $(STAMP) ## sqlfluff on the SQL; dbt-score and dbt-bouncer on the project'
 
 docs: $(STAMP) ## generate the dbt docs site and serve it on http://localhost:8080
 	$(BIN)/marquee docs --target $(TARGET) --serve 8080
+
+DAGSTER_HOME ?= $(CURDIR)/.dagster
+orchestrate: $(STAMP) ## the Dagster UI on http://127.0.0.1:3000 and its daemon (schedule, feed sensor, run queue, alerts)
+	@mkdir -p $(DAGSTER_HOME) && cp marquee/orchestration/dagster.yaml $(DAGSTER_HOME)/dagster.yaml
+	$(BIN)/python -m marquee.orchestration.manifest
+	DAGSTER_HOME=$(DAGSTER_HOME) $(BIN)/dagster dev --host 127.0.0.1 --port 3000
+
+serve: $(STAMP) ## POST /sync on http://127.0.0.1:8787 starts a sync run through Dagster (needs MARQUEE_TRIGGER_SECRET)
+	$(BIN)/marquee serve
 
 status: $(STAMP) ## last loads, reconcile counts, freshness and published version of TARGET
 	$(BIN)/marquee status --target $(TARGET)

@@ -20,6 +20,7 @@ import logging
 import os
 import re
 import threading
+from urllib.parse import parse_qsl, urlsplit
 
 SECRET_VARIABLES = (
     "TMDB_API_KEY",
@@ -27,6 +28,7 @@ SECRET_VARIABLES = (
     "PGPASSWORD",
     "MARQUEE_PII_KEY",
     "MARQUEE_TRIGGER_SECRET",
+    "MARQUEE_ALERT_WEBHOOK_URL",
 )
 MASK = "<redacted>"
 MIN_SECRET_LENGTH = 4  # shorter values would mask ordinary words
@@ -50,6 +52,16 @@ def register(*secrets: str | None) -> None:
     """Values that must never be shown (empty and very short values are ignored)."""
     with _lock:
         _registered.update(s for s in secrets if s and len(s) >= MIN_SECRET_LENGTH)
+
+
+def url_secrets(url: str | None) -> list[str]:
+    """What a URL carries that must never be shown: its password and its query values (those
+    long enough to be tokens; credential-named parameters are masked whatever their length).
+    Nothing for a path."""
+    parts = urlsplit(url or "")
+    if not parts.scheme or not parts.netloc:
+        return []
+    return [parts.password or ""] + [value for _, value in parse_qsl(parts.query) if len(value) >= 8]
 
 
 def _secrets() -> list[str]:

@@ -8,6 +8,7 @@
     marquee docs  [--target duckdb|postgres] [--serve PORT]
     marquee prune [--target duckdb|postgres] [--keep N]
     marquee erase user APP_USER_ID [--target duckdb|postgres]
+    marquee serve [--host 127.0.0.1] [--port 8787]
     marquee status [--target duckdb|postgres]
     marquee freshness [--target duckdb|postgres]
 
@@ -111,6 +112,11 @@ def _parser() -> argparse.ArgumentParser:
     erase_user_cmd.add_argument("user_id", metavar="APP_USER_ID", help="the user's id in the app")
     add_target(erase_user_cmd)
 
+    serve_cmd = commands.add_parser(
+        "serve", help="serve POST /sync: the source system starts a sync run (needs MARQUEE_TRIGGER_SECRET)"
+    )
+    serve_cmd.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1, loopback only)")
+    serve_cmd.add_argument("--port", type=int, default=8787, help="port (default: 8787)")
     status_cmd = commands.add_parser("status", help="loads, reconcile counts, freshness, published version")
     add_target(status_cmd)
     freshness_cmd = commands.add_parser("freshness", help="dbt source freshness of every source")
@@ -162,6 +168,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     _configure_logging(args.verbose)
     try:
+        if args.command == "serve":  # the runs it starts are Dagster's: it touches no warehouse itself
+            from marquee.serve import serve
+
+            serve(args.host, args.port)
+            return 0
         target = resolve_engine(args.target)
         if args.command == "docs":
             runs.docs(target, args.serve)

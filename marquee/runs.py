@@ -197,14 +197,33 @@ def build(target: Engine, select: str | None = None) -> str:
     return published.version
 
 
+@dataclass(frozen=True)
+class RunSources:
+    """What a run lands: the given feeds (in order) and app source, else the bundled samples."""
+
+    feeds: tuple[tuple[str, datetime | None], ...]
+    app: str
+    app_pii_key: str | None = None  # the bundled sample's own key; a real source's comes from the settings
+    sample_feeds: bool = False
+    sample_app: bool = False
+
+
+def run_sources(shows: Sequence[str] | None, app: str | None) -> RunSources:
+    from ingestion.app.sample import SAMPLE_APP_EXPORT, sample_pii_key
+    from ingestion.shows.sample import SAMPLE_FEEDS
+
+    feeds = tuple((source, None) for source in shows) if shows else SAMPLE_FEEDS
+    if app:
+        return RunSources(feeds, app, sample_feeds=not shows)
+    return RunSources(feeds, str(SAMPLE_APP_EXPORT), sample_pii_key(), sample_feeds=not shows, sample_app=True)
+
+
 def run(target: Engine, shows: Sequence[str] | None, app: str | None = None) -> None:
     """Land every source, build, fetch TMDB, build again, generate the docs.
 
     One source's trouble does not stop the others: a step that fails is reported
     (one line on stderr) and the run goes on with the rest; it ends with exit
     status 1 naming every failed step."""
-    from ingestion.shows.sample import SAMPLE_FEEDS
-
     problems: list[str] = []
 
     def attempt(step: Callable[..., Any], *args: Any) -> Any:
@@ -215,18 +234,14 @@ def run(target: Engine, shows: Sequence[str] | None, app: str | None = None) -> 
             print(f"marquee: {exc} (the run goes on)", file=sys.stderr)
             return None
 
-    feeds = [(source, None) for source in shows] if shows else list(SAMPLE_FEEDS)
-    if not shows:
+    sources = run_sources(shows, app)
+    if sources.sample_feeds:
         print("No --shows given: landing the bundled sample feeds.")
-    for source, fetched_at in feeds:
+    for source, fetched_at in sources.feeds:
         attempt(ingest_shows, target, source, fetched_at)
-    if app:
-        attempt(ingest_app, target, app)
-    else:
-        from ingestion.app.sample import SAMPLE_APP_EXPORT, sample_pii_key
-
+    if sources.sample_app:
         print("No --app given: landing the bundled sample export of the watch-list app.")
-        attempt(ingest_app, target, str(SAMPLE_APP_EXPORT), sample_pii_key())
+    attempt(ingest_app, target, sources.app, sources.app_pii_key)
     version = attempt(build, target)
     # TMDB reads its work list from the build above; a second build turns what it landed into
     # marts, when it landed anything (else the first build's marts are already current).

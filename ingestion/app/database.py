@@ -68,7 +68,7 @@ class AppDatabase:
 def open_database(url: str) -> AppDatabase:
     from sqlalchemy import create_engine, inspect
     from sqlalchemy.engine import make_url
-    from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
+    from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError, SQLAlchemyError
 
     label = redact_url(url)
     try:
@@ -102,7 +102,11 @@ def open_database(url: str) -> AppDatabase:
         }
     except SQLAlchemyError as exc:
         engine.dispose()
-        raise AppDatabaseError(f"cannot read app database {label}: {first_line(exc.orig or exc)}") from None
+        # OperationalError: the server did not answer or refused the connection (may pass)
+        transient = isinstance(exc, OperationalError)
+        raise AppDatabaseError(
+            f"cannot read app database {label}: {first_line(exc.orig or exc)}", transient=transient
+        ) from None
     except AppDatabaseError:
         engine.dispose()
         raise

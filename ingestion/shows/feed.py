@@ -32,7 +32,7 @@ from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any
-from urllib.parse import parse_qsl, urlsplit, urlunsplit
+from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 import ijson
@@ -75,15 +75,6 @@ def redact_source(source: str) -> str:
     if parts.port:
         host = f"{host}:{parts.port}"
     return urlunsplit((parts.scheme, host, parts.path, "", ""))
-
-
-def _url_secrets(source: str) -> list[str]:
-    """What a feed URL carries that must never be shown: its password and its query values
-    (those long enough to be tokens; credential-named parameters are masked whatever their length)."""
-    parts = urlsplit(source)
-    if parts.scheme not in ("http", "https"):
-        return []
-    return [parts.password or ""] + [value for _, value in parse_qsl(parts.query) if len(value) >= 8]
 
 
 @dataclass(frozen=True)
@@ -268,12 +259,12 @@ class ShowsFeed:
         self.source = source
         self.settings = settings
         self.label = redact_source(source)
-        redaction.register(*_url_secrets(source))
+        redaction.register(*redaction.url_secrets(source))
         self.fetched_at = fetched_at
         self.records_read = 0
 
-    def fail(self, problem: str) -> FeedError:
-        return FeedError(f"shows feed {self.label}: {problem}")
+    def fail(self, problem: str, transient: bool = False) -> FeedError:
+        return FeedError(f"shows feed {self.label}: {problem}", transient=transient)
 
     @contextlib.contextmanager
     def _open(self) -> Iterator[Any]:
@@ -307,13 +298,14 @@ class ShowsFeed:
                 with httpx.Client(timeout=timeout, follow_redirects=True) as client:
                     with client.stream("GET", self.source) as response:
                         if response.status_code != 200:
-                            raise self.fail(f"server answered HTTP {response.status_code}")
+                            status = response.status_code
+                            raise self.fail(f"server answered HTTP {status}", transient=status >= 500 or status == 429)
                         yield _ResponseReader(response, check_deadline)
             except httpx.TimeoutException:
                 check_deadline()
-                raise self.fail("unreachable (timed out)") from None
+                raise self.fail("unreachable (timed out)", transient=True) from None
             except httpx.HTTPError as exc:
-                raise self.fail(f"unreachable ({type(exc).__name__})") from None
+                raise self.fail(f"unreachable ({type(exc).__name__})", transient=True) from None
             return
         path = Path(self.source)
         if not path.exists():

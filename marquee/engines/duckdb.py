@@ -169,7 +169,7 @@ def _flock(path: Path, who: str) -> IO[str]:
         fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
         handle.close()
-        raise MarqueeError(f"another marquee or dbt run is using {who} (lock {path}); wait for it to finish") from None
+        raise MarqueeError(f"another marquee or dbt run is using {who} (lock {path}); wait for it to finish", transient=True) from None
     return handle
 
 

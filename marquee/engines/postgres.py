@@ -70,7 +70,7 @@ class PostgresEngine(Engine):
         try:
             return psycopg2.connect(**self.params, connect_timeout=timeout, application_name=application_name)
         except psycopg2.OperationalError as exc:
-            raise MarqueeError(f"cannot connect to {self.describe()}: {first_line(exc)}") from None
+            raise MarqueeError(f"cannot connect to {self.describe()}: {first_line(exc)}", transient=True) from None
 
     @contextlib.contextmanager
     def lock(self) -> Iterator[None]:
@@ -81,7 +81,9 @@ class PostgresEngine(Engine):
             cur.execute("select pg_try_advisory_lock(%s), pg_backend_pid()", (ADVISORY_LOCK_KEY,))
             locked, pid = cur.fetchone()
             if not locked:
-                raise MarqueeError(f"another marquee or dbt run is using {self.describe()}; wait for it to finish")
+                raise MarqueeError(
+                    f"another marquee or dbt run is using {self.describe()}; wait for it to finish", transient=True
+                )
             lease = None
             cur.execute("select to_regclass('ops.warehouse_lock') is not null")
             if cur.fetchone()[0]:
@@ -94,7 +96,8 @@ class PostgresEngine(Engine):
                 raise MarqueeError(
                     f"a dbt run (invocation {lease[0]}) has held {self.describe()} since "
                     f"{lease[1]:%Y-%m-%d %H:%M:%S} UTC; wait for it to finish, or if it was killed, release it with: "
-                    "dbt run-operation release_warehouse_lock --args '{force: true}'"
+                    "dbt run-operation release_warehouse_lock --args '{force: true}'",
+                    transient=True,
                 )
             self._lock_pid = pid
             try:
