@@ -14,11 +14,12 @@ and what it produced; the tests only read it, so they share one run (class
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from collections import Counter
 
 import pytest
 
-from tests.conftest import SampleRun, SampleRuns, Warehouse
+from tests.conftest import SampleRun, SampleRuns, Warehouse, session_environment
 from tests.test_app_pipeline import assert_every_raw_row_accounted_for, assert_no_secrets
 from tests.test_app_sample import documented_bad_rows, sample_secrets
 
@@ -63,6 +64,47 @@ class TestMarqueeRun:
         assert w.scalar("select count(*) from marts.families") == 40
         assert_every_raw_row_accounted_for(w)
         assert_no_secrets(w, sample_secrets())
+
+    def test_a_dagster_sync_run_publishes_what_marquee_run_published(
+        self, sample_runs: SampleRuns, request: pytest.FixtureRequest, tmp_path: Path
+    ) -> None:
+        """The orchestrator's job, in-process on a fresh DuckDB, against `marquee run` (the same
+        functions, split into steps): every mart row equal, but for the columns that name a load,
+        a build or the time it happened."""
+        import dagster as dg
+        import duckdb
+
+        sample_run = sample_runs.get("duckdb", request)
+        with session_environment() as env:
+            env.delenv("MARQUEE_PII_KEY", raising=False)
+            env.setenv("MARQUEE_DUCKDB_PATH", str(tmp_path / "warehouse.duckdb"))
+            from marquee.orchestration.definitions import defs
+
+            with dg.instance_for_test() as instance:
+                result = defs.resolve_job_def("marquee_sync").execute_in_process(instance=instance, raise_on_error=False)
+                assert result.success
+                assert "marquee/failed_landings" not in instance.get_run_by_id(result.run_id).tags
+        volatile = {"as_of_at", "load_id", "first_load_id", "last_load_id", "reconciled_at", "fetched_at", "extracted_at",
+                    "last_updated", "invocation_id", "version_id", "rejected_row_id", "dbt_scd_id", "dbt_updated_at",
+                    "dbt_valid_from"}  # fmt: skip
+
+        def marts(path: str) -> dict[str, list[tuple]]:
+            with duckdb.connect(path, read_only=True) as db:
+                names = [r[0] for r in db.sql("select table_name from information_schema.tables where table_schema = 'marts'").fetchall()]
+                found = {}
+                for name in names:
+                    columns = [r[0] for r in db.sql(
+                        f"select column_name from information_schema.columns where table_schema = 'marts' and table_name = '{name}' "
+                        "order by ordinal_position").fetchall()]  # fmt: skip
+                    kept = ", ".join(f'"{c}"' for c in columns if c not in volatile)
+                    found[name] = sorted(db.sql(f"select {kept} from marts.{name}").fetchall(), key=repr)
+                return found
+
+        orchestrated, by_cli = marts(str(tmp_path / "warehouse.duckdb")), marts(sample_run.env["MARQUEE_DUCKDB_PATH"])
+        assert sorted(orchestrated) == sorted(by_cli) and len(by_cli) == 22
+        assert {name: len(rows) for name, rows in orchestrated.items()} == {name: len(rows) for name, rows in by_cli.items()}
+        assert [name for name in by_cli if orchestrated[name] != by_cli[name]] == []
+        assert len(by_cli["master_shows"]) == 415 and len(by_cli["media"]) == 26
 
     def test_docs_describe_everything_the_marts_expose(self, sample_runs: SampleRuns, request: pytest.FixtureRequest) -> None:
         # the manifest does not depend on the engine: once, on DuckDB (the artifacts the run left)

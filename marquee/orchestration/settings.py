@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import dataclass
 
@@ -38,8 +39,8 @@ class OrchestrationSettings:
     @classmethod
     def load(cls) -> OrchestrationSettings:
         shows = _config("shows_sources", [])
-        if isinstance(shows, str):  # ORCHESTRATION__SHOWS_SOURCES may be one value or a TOML/JSON list
-            shows = [shows] if shows.strip() else []
+        if isinstance(shows, str):  # ORCHESTRATION__SHOWS_SOURCES: a JSON list, or one source
+            shows = json.loads(shows) if shows.strip().startswith("[") else [shows] if shows.strip() else []
         settings = cls(
             shows_sources=tuple(str(source) for source in shows),  # type: ignore[union-attr]
             app_source=str(_config("app_source", "")) or None,

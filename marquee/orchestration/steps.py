@@ -68,7 +68,7 @@ def run_step(context: dg.OpExecutionContext, step: str, work: Callable[[Engine],
 
 
 def _record_failed_landing(context: dg.OpExecutionContext, step: str, line: str) -> None:
-    run = context.instance.get_run_by_id(context.run_id)
+    run = context.instance.get_run_by_id(context.run.run_id)
     failed: dict[str, Any] = json.loads((run.tags if run else {}).get(FAILED_LANDINGS_TAG, "{}"))
     failed[step] = line
-    context.instance.add_run_tags(context.run_id, {FAILED_LANDINGS_TAG: json.dumps(failed, sort_keys=True)})
+    context.instance.add_run_tags(context.run.run_id, {FAILED_LANDINGS_TAG: json.dumps(failed, sort_keys=True)})
