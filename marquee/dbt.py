@@ -8,10 +8,13 @@ environment (see the file).
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
+from datetime import datetime, timezone
 import re
 import shutil
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -53,6 +56,38 @@ def profiles_dir() -> Path:
     return directory
 
 
+# The marts' schema of a dbt command marquee runs (macros/utils/generate_schema_name.sql, marts_schema()).
+MARTS_SCHEMA_VARIABLE = "MARQUEE_MARTS_SCHEMA"
+
+
+def marts_schema_for(command: str) -> str:
+    """Where a dbt command's marts are: a build (or run) writes them into a new version schema,
+    named after the time to the microsecond; every other command reads schema `marts`."""
+    if command in ("build", "run"):
+        return "marts_v" + datetime.now(timezone.utc).strftime("%Y%m%d%H%M%S%f")
+    return "marts"
+
+
+@contextlib.contextmanager
+def _environment_set(values: dict[str, str | None]) -> Iterator[None]:
+    """The process environment with `values` set (None: unset) for one dbt invocation, then as it was
+    (a dbt started later from this process, say by a test, must not inherit them)."""
+    before = {name: os.environ.get(name) for name in values}
+    try:
+        for name, value in values.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+        yield
+    finally:
+        for name, value in before.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
 def _environment(target: Engine) -> None:
     target.before_dbt()
     os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
@@ -77,7 +112,6 @@ def run_dbt(
     quiet: bool = False,
     variables: dict[str, str] | None = None,
     node_failures_ok: bool = False,
-    partial_parse: bool = False,
     silent: bool = False,
 ) -> DbtOutcome:
     """Invoke `dbt <command>` for the target; raise MarqueeError naming what failed.
@@ -87,9 +121,10 @@ def run_dbt(
     `node_failures_ok`, nodes that failed are reported in the outcome (the
     caller decides) and only a run that failed as a whole raises.
 
-    `partial_parse`: reuse the last parse (dbt_project.yml turns it off, because a build names its
-    marts schema after the run). Only for commands that never build or read the marts' version
-    schema (a work-list refresh, source freshness): their result cannot depend on it.
+    Every command reuses dbt's last parse (partial parsing): dbt parses again only what changed,
+    and the marts, whose schema this function names for the command (MARQUEE_MARTS_SCHEMA: a new
+    version schema for a build, see marts_schema_for). macros/publishing/check_marts_schema.sql
+    refuses a build whose marts would go anywhere but a new version schema.
     """
     import json
 
@@ -105,11 +140,9 @@ def run_dbt(
         "--target",
         target.name,
     ]
-    variables = {**target.dbt_vars(), **(variables or {})}
     if variables:
         args += ["--vars", json.dumps(variables)]
-    if partial_parse:
-        args += ["--partial-parse"]
+    args += ["--partial-parse"]
     if silent:  # the caller reports the results itself (from dbt's artifacts), errors included
         args += ["--log-level", "none"]
     verbose = log.getEffectiveLevel() <= logging.DEBUG
@@ -122,8 +155,10 @@ def run_dbt(
             errors.append(str(event.info.msg))
 
     callbacks = ([] if verbose or quiet else [_progress]) + [collect_errors]
+    environment = {**target.dbt_environment(), MARTS_SCHEMA_VARIABLE: marts_schema_for(command[0])}
     try:
-        result = dbtRunner(callbacks=callbacks).invoke(args)
+        with _environment_set(environment):
+            result = dbtRunner(callbacks=callbacks).invoke(args)
     finally:
         target.after_dbt()
     outcome = _outcome(result)
@@ -175,9 +210,11 @@ def _error_message(value: Any) -> str:
     return lines[0] if lines else ""
 
 BUILT_TYPES = ("model", "seed", "snapshot", "unit_test")
+# The profile target node listings use (profiles.yml.example): no warehouse, a parse of its own.
+SELECTION_TARGET = "selection"
 
 
-def selection_with_tests(select: str, target: Engine) -> list[str]:
+def selection_with_tests(select: str) -> list[str]:
     """The nodes `select` builds, and the data tests whose every parent is among them.
 
     dbt's own indirect selection does not give that: a graph selector such as
@@ -186,26 +223,26 @@ def selection_with_tests(select: str, target: Engine) -> list[str]:
     and no mode or exclusion drops it. The result is a list of node names for
     `dbt build --select ... --indirect-selection empty`; empty when nothing matches.
     """
-    import contextlib
     import io
     import json
 
     from dbt.cli.main import dbtRunner
 
-    _environment(target)
+    # The listing has a profile and artifacts of its own (profiles.yml.example, target
+    # `selection`): the node ids and tests do not depend on the warehouse or the marts' schema,
+    # and so the parse is reused from one listing to the next (a build's parse, whose vars and
+    # profile differ, never overwrites it).
+    listing = target_dir() / SELECTION_TARGET
     args = ["ls", "--select", select, "--resource-type", *BUILT_TYPES, "--output", "json",
             "--output-keys", "unique_id", "--project-dir", str(PROJECT_DIR),
-            "--profiles-dir", str(profiles_dir()), "--target", target.name, "--quiet",
-            "--partial-parse"]  # fmt: skip  (node ids and tests do not depend on the marts' schema)
-    try:
-        with contextlib.redirect_stdout(io.StringIO()):
-            result = dbtRunner().invoke(args)
-    finally:
-        target.after_dbt()
+            "--profiles-dir", str(profiles_dir()), "--target", SELECTION_TARGET, "--quiet",
+            "--target-path", str(listing), "--partial-parse"]  # fmt: skip
+    with contextlib.redirect_stdout(io.StringIO()):
+        result = dbtRunner().invoke(args)
     if not result.success:
         raise MarqueeError(f"dbt ls failed: {first_line(result.exception) if result.exception else select}")
     built = {json.loads(line)["unique_id"] for line in result.result or []}
-    manifest = json.loads((target_dir() / "manifest.json").read_text())
+    manifest = json.loads((listing / "manifest.json").read_text())
     tests = [
         uid
         for uid, node in manifest["nodes"].items()

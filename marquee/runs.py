@@ -99,7 +99,7 @@ def read_work_list(target: Engine, limit: int | None) -> list[WorkItem]:
 
     try:
         run_dbt(
-            ["run", "--select", f"+tag:{WORK_LIST_TAG},config.materialized:view"], target, quiet=True, partial_parse=True
+            ["run", "--select", f"+tag:{WORK_LIST_TAG},config.materialized:view"], target, quiet=True
         )
     except MarqueeError as exc:
         raise MarqueeError(f"cannot compute the TMDB work list (run `marquee build` first?): {exc}") from None
@@ -174,7 +174,7 @@ def build(target: Engine, select: str | None = None) -> str:
     selection = f" (--select {select})" if select else ""
     log.info("Building the marts on %s%s", target.describe(), selection)
     if select:
-        nodes = selection_with_tests(select, target)
+        nodes = selection_with_tests(select)
         if not nodes:
             raise MarqueeError(f"--select {select} selects nothing to build -- nothing was published; marts are unchanged")
         command += ["--select", *nodes, "--indirect-selection", "empty"]

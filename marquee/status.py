@@ -144,7 +144,7 @@ def print_freshness(target: Engine, fail: bool = True) -> None:
 
     error: MarqueeError | None = None
     try:
-        run_dbt(["source", "freshness"], target, quiet=True, partial_parse=True, silent=True)
+        run_dbt(["source", "freshness"], target, quiet=True, silent=True)
     except MarqueeError as exc:
         error = exc
     path = target_dir() / "sources.json"

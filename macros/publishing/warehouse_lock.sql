@@ -11,8 +11,8 @@
     row of `ops.warehouse_lock` naming its invocation, valid for var
     `warehouse_lock_minutes` unless released at the end of the run. `marquee`
     holds PostgreSQL's advisory lock on a connection of its own (crash-safe)
-    and, when it runs dbt itself, passes that connection's backend pid as var
-    `marquee_lock_pid`. Each side first marks itself, then looks for the other,
+    and, when it runs dbt itself, passes that connection's backend pid in the
+    environment variable MARQUEE_LOCK_PID (read at run time: see marquee_lock_pid()). Each side first marks itself, then looks for the other,
     so two writers can both refuse but never both go on.
 -#}
 {% macro acquire_warehouse_lock() -%}
@@ -23,6 +23,17 @@
     {#- DuckDB (and any single-process engine): see the plugin. -#}
 {%- endmacro %}
 
+{#-
+    The backend pid on which `marquee` holds the advisory lock, when marquee runs
+    dbt (MARQUEE_LOCK_PID); none for a dbt run of its own. An environment variable
+    read only at run time (never while parsing), not a dbt var: a var that changes
+    with every command would make dbt parse the whole project every time.
+-#}
+{% macro marquee_lock_pid() -%}
+    {%- set pid = env_var('MARQUEE_LOCK_PID', '') | trim -%}
+    {{ return(pid if pid else none) }}
+{%- endmacro %}
+
 {#- The advisory lock key `marquee` takes (marquee/engines/postgres.py ADVISORY_LOCK_KEY). -#}
 {% macro warehouse_lock_key() -%}
     {{ return(1620564350) }}
@@ -30,7 +41,7 @@
 
 {% macro postgres__acquire_warehouse_lock() -%}
     {%- if not execute -%}{{ return('') }}{%- endif -%}
-    {%- set marquee_pid = var('marquee_lock_pid', none) -%}
+    {%- set marquee_pid = marquee_lock_pid() -%}
     {%- set advisory_holders -%}
         select pid from pg_locks
         where locktype = 'advisory' and granted and classid = 0 and objid = {{ warehouse_lock_key() }}::bigint::oid
@@ -40,7 +51,7 @@
         {#- dbt run by marquee, which holds the advisory lock: check that it really does. -#}
         {%- set holders = run_query(advisory_holders).columns[0].values() | list -%}
         {%- if (marquee_pid | int) not in holders -%}
-            {{ exceptions.raise_compiler_error("var marquee_lock_pid names no holder of the warehouse lock; run `marquee build`, or `dbt build` without it") }}
+            {{ exceptions.raise_compiler_error("MARQUEE_LOCK_PID names no holder of the warehouse lock; run `marquee build`, or `dbt build` without it") }}
         {%- endif -%}
         {{ return('') }}
     {%- endif -%}
@@ -88,7 +99,7 @@
 {%- endmacro %}
 
 {% macro postgres__holds_warehouse_lock() -%}
-    {%- if var('marquee_lock_pid', none) is not none -%}{{ return(true) }}{%- endif -%}
+    {%- if marquee_lock_pid() is not none -%}{{ return(true) }}{%- endif -%}
     {%- set mine -%}
         select count(*) from ops.warehouse_lock where lock_name = 'warehouse' and holder = '{{ invocation_id }}'
     {%- endset -%}
@@ -107,7 +118,7 @@
 {%- endmacro %}
 
 {% macro postgres__release_warehouse_lock(force) -%}
-    {%- if not execute or var('marquee_lock_pid', none) is not none -%}{{ return('') }}{%- endif -%}
+    {%- if not execute or marquee_lock_pid() is not none -%}{{ return('') }}{%- endif -%}
     {%- if adapter.get_relation(database=target.database, schema='ops', identifier='warehouse_lock') is none -%}
         {{ return('') }}
     {%- endif -%}

@@ -1,30 +1,46 @@
 {#-
     Schema names: a model's custom schema as it is (staging, intermediate,
     core, ...) instead of dbt's `<target schema>_<custom schema>`, so both
-    targets expose the same names.
-
-    The marts: a command that builds them (`dbt build`, `dbt run`) writes
-    them into the run's own version schema `marts_v<publish_version>` (the
-    var, else the run's start time to the microsecond), never into what
-    analysts read; the on-run-end hook `publish_marts()` then switches the
-    views of schema `marts` onto that version. Every other command (test, docs,
-    show, compile, ls) sees the marts where analysts read them: schema `marts`.
-    The name depends on the run, so the project is never partially parsed
-    (`partial_parse: false` in dbt_project.yml).
+    targets expose the same names. The marts name theirs in their own config,
+    `config(schema=marts_schema())`: a model left with the folder's `marts`
+    is refused (see marts_schema()).
 -#}
 {% macro generate_schema_name(custom_schema_name, node) -%}
     {%- if custom_schema_name is none -%}
         {{ target.schema }}
-    {%- elif custom_schema_name | trim == 'marts' -%}
-        {{ marts_schema() }}
+    {%- elif custom_schema_name | trim == 'marts' and node.resource_type == 'model' -%}
+        {{ exceptions.raise_compiler_error(node.original_file_path ~ ": a mart names its schema with {{ config(schema=marts_schema()) }} (macros/utils/generate_schema_name.sql)") }}
     {%- else -%}
         {{ custom_schema_name | trim }}
     {%- endif -%}
 {%- endmacro %}
 
-{#- The schema this command's marts live in (see generate_schema_name). -#}
+{#-
+    The schema this command's marts live in. A command that builds them
+    (`dbt build`, `dbt run`) writes them into the run's own version schema
+    `marts_v<version>`, never into what analysts read; the on-run-end hook
+    publish_marts() then switches the views of schema `marts` onto it. Every
+    other command (test, docs, show, compile, ls) sees the marts where analysts
+    read them: schema `marts`.
+
+    Who names it:
+    - `marquee` sets MARQUEE_MARTS_SCHEMA for each dbt command it runs. Every
+      mart calls this macro in its own config (`config(schema=marts_schema())`),
+      so dbt records the variable against the mart's file and its partial
+      parsing parses exactly the marts again when the name changes: a build
+      reuses the last parse of everything else. (Called from
+      generate_schema_name instead, the variable would be recorded against the
+      macro, and any change would make dbt parse the whole project.)
+    - A plain dbt command: var `publish_version`, else the run's start time to
+      the microsecond. That name depends on the run, so plain dbt never parses
+      partially (`partial_parse: false` in dbt_project.yml).
+    check_marts_schema() refuses a build whose marts would go anywhere else.
+-#}
 {% macro marts_schema() -%}
-    {%- if flags.WHICH in ('build', 'run') or var('publish_version', none) is not none -%}
+    {%- set named = env_var('MARQUEE_MARTS_SCHEMA', '') | trim -%}
+    {%- if named -%}
+        {{ named }}
+    {%- elif flags.WHICH in ('build', 'run') or var('publish_version', none) is not none -%}
         marts_v{{ var('publish_version', run_started_at.strftime('%Y%m%d%H%M%S%f')) }}
     {%- else -%}
         marts

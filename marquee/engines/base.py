@@ -84,8 +84,10 @@ class Engine(ABC):
     def scrub_free_space(self, tables: list[str]) -> None:
         """After an erasure (lock held): leave no byte of deleted rows where the engine could show it."""
 
-    def dbt_vars(self) -> dict[str, str]:
-        """The dbt vars a dbt invocation from this process needs (the lock this process holds)."""
+    def dbt_environment(self) -> dict[str, str | None]:
+        """The environment variables a dbt invocation from this process needs (the lock this
+        process holds), None for one to unset. Environment, not dbt vars: dbt parses the whole
+        project again whenever its vars change."""
         return {}
 
     def check_usable(self, write: bool) -> None:

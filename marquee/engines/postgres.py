@@ -7,7 +7,7 @@ dies). dbt closes its connections between nodes, so a `dbt` run holds a lease
 row in `ops.warehouse_lock` instead (macros/publishing/warehouse_lock.sql).
 Each side marks itself first, then looks for the other: two writers may both
 refuse, never both proceed. When marquee runs dbt it passes its lock
-connection's backend pid (var `marquee_lock_pid`), which dbt checks.
+connection's backend pid (environment variable MARQUEE_LOCK_PID), which dbt checks.
 """
 
 from __future__ import annotations
@@ -21,6 +21,8 @@ from typing import Any
 from ingestion.errors import MarqueeError, first_line
 from marquee.engines.base import Engine
 
+# The lock's connection, for dbt to check (macros/publishing/warehouse_lock.sql, marquee_lock_pid()).
+LOCK_PID_VARIABLE = "MARQUEE_LOCK_PID"
 # A stable 32-bit key for pg_try_advisory_lock (per database); macro warehouse_lock_key() repeats it.
 ADVISORY_LOCK_KEY = zlib.crc32(b"marquee-warehouse")
 
@@ -125,5 +127,5 @@ class PostgresEngine(Engine):
         finally:
             conn.close()
 
-    def dbt_vars(self) -> dict[str, str]:
-        return {"marquee_lock_pid": str(self._lock_pid)} if self._lock_pid is not None else {}
+    def dbt_environment(self) -> dict[str, str | None]:
+        return {LOCK_PID_VARIABLE: str(self._lock_pid) if self._lock_pid is not None else None}

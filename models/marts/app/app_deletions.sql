@@ -2,6 +2,9 @@
 -- left the table's key snapshot) and current rows that left the marts with a
 -- deleted parent (a deleted user's entries, an owner's families, ...). Counts
 -- only: no id of a deleted row reaches the marts.
+
+{{ config(schema=marts_schema()) }}
+
 {% set tables = app_table_ids() %}
 
 with

@@ -1,4 +1,7 @@
 -- One row per accepted family with its member and pending-invitation counts.
+
+{{ config(schema=marts_schema()) }}
+
 with
 
 families as (

@@ -2,6 +2,9 @@
 -- revoked, accepted and declined as recorded; a pending invitation past its
 -- expiry is expired. The invitee is known by email pseudonym only, and
 -- resolved to a user when one has the same pseudonym.
+
+{{ config(schema=marts_schema()) }}
+
 with
 
 invitations as (

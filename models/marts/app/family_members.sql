@@ -1,4 +1,7 @@
 -- One row per accepted family membership: who is in which family, with what role.
+
+{{ config(schema=marts_schema()) }}
+
 with
 
 memberships as (

@@ -1,6 +1,9 @@
 -- Titles to watch together: on the watch-lists of at least two members of a
 -- family and completed by none of its members, ranked within the family by
 -- how many members want it, then by the sum of their priority ranks.
+
+{{ config(schema=marts_schema()) }}
+
 with
 
 memberships as (

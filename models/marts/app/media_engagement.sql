@@ -1,4 +1,7 @@
 -- One row per accepted app media item: how the app's users engage with it.
+
+{{ config(schema=marts_schema()) }}
+
 with
 
 media_items as (

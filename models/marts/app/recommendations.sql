@@ -1,4 +1,7 @@
 -- One row per accepted user-to-user recommendation of a title.
+
+{{ config(schema=marts_schema()) }}
+
 with
 
 recommendations as (

@@ -2,6 +2,9 @@
 -- Together with the marts this accounts for every current row: accepted, here,
 -- or gone with a deleted parent (counted in app_deletions). Older versions of a
 -- row are superseded by its latest load (macro app_current_rows).
+
+{{ config(schema=marts_schema()) }}
+
 {% set tables = app_table_ids() %}
 
 with

@@ -1,4 +1,7 @@
 -- One row per accepted reaction of a user to a title, with its weight.
+
+{{ config(schema=marts_schema()) }}
+
 with
 
 reactions as (

@@ -1,5 +1,8 @@
 -- One row per accepted app user: pseudonymous id, signup, country and locale
 -- from the profile, and activity counts. Never an email, username or secret.
+
+{{ config(schema=marts_schema()) }}
+
 with
 
 users as (

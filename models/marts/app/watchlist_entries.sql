@@ -1,5 +1,8 @@
 -- One row per accepted watch-list entry, with the title's TMDB identity.
 -- To add TMDB attributes, join marts.media (issue 3) on (tmdb_id, media_type).
+
+{{ config(schema=marts_schema()) }}
+
 with
 
 entries as (

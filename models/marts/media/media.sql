@@ -1,4 +1,7 @@
 -- One row per TMDB title (movie or series), from its latest fetched response.
+
+{{ config(schema=marts_schema()) }}
+
 with
 
 titles as (

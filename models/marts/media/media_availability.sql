@@ -5,6 +5,9 @@
     watch-list app's StreamingProvider rows, regions as rows; the app knows
     subscription streaming only, so their offer type is 'flatrate').
 -#}
+
+{{ config(schema=marts_schema()) }}
+
 with
 
 tmdb_providers as (

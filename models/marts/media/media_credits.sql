@@ -2,6 +2,8 @@
 -- and the crew (department, job), keyed by TMDB's credit id (credits without
 -- one, or listed twice, are in rejected_tmdb_rows instead).
 
+{{ config(schema=marts_schema()) }}
+
 with
 
 credits as (

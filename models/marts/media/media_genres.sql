@@ -1,6 +1,8 @@
 -- One row per genre of each TMDB title (genres TMDB listed without a usable
 -- id, or twice, are in rejected_tmdb_rows instead).
 
+{{ config(schema=marts_schema()) }}
+
 with
 
 genres as (

@@ -2,6 +2,8 @@
 -- snapshot (snapshots.media_history) in the build's version schema, so the
 -- published history changes at the publish, with the other marts.
 
+{{ config(schema=marts_schema()) }}
+
 with
 
 snapshot as (

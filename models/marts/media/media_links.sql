@@ -5,6 +5,9 @@
     later refresh failed: the data is still there), NOT_FOUND / FAILED from the
     latest attempt otherwise, PENDING before any attempt.
 -#}
+
+{{ config(schema=marts_schema()) }}
+
 with
 
 outcomes as (

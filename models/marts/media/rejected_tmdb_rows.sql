@@ -4,6 +4,8 @@
 -- The response itself stays in raw as it was landed; the rest of the title is
 -- used as usual.
 
+{{ config(schema=marts_schema()) }}
+
 with
 
 genres as (

@@ -3,6 +3,8 @@
 -- published master changes with the other marts, at the publish, and never
 -- while a build runs.
 
+{{ config(schema=marts_schema()) }}
+
 with
 
 shows as (

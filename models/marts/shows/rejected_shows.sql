@@ -2,6 +2,8 @@
 -- came in. Pruning (macros/lifecycle/prune_raw.sql) removes old feeds from raw
 -- but keeps these classified records, so this list never shrinks.
 
+{{ config(schema=marts_schema()) }}
+
 with
 
 records as (

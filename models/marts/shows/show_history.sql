@@ -4,6 +4,8 @@
 -- in the build's version schema), so analysts see history change only at the
 -- publish, together with master_shows.
 
+{{ config(schema=marts_schema()) }}
+
 with
 
 versions as (

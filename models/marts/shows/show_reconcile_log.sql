@@ -1,6 +1,8 @@
 -- One row per build that reconciled new loads, with the counts of what it did
 -- (summed over the loads it applied, in load order).
 
+{{ config(schema=marts_schema()) }}
+
 with
 
 versions as (
