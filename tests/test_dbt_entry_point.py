@@ -170,3 +170,34 @@ def test_unit_tests_pass_on_every_engine(
     result = dbt(warehouse, "test", "--select", "test_type:unit")
     assert result.returncode == 0, result.stdout[-3000:]
     assert len(re.findall(r"\d+ of 8 PASS ", result.stdout)) == 8, result.stdout[-3000:]  # every unit test passed
+
+
+def test_a_build_never_writes_into_another_builds_version(
+    duckdb_warehouse: Warehouse, tmp_path: Path, warehouse_templates: WarehouseTemplates
+) -> None:
+    """marquee reuses dbt's parse (the marts' schema is parsed again from MARQUEE_MARTS_SCHEMA);
+    check_marts_schema refuses any build whose marts would not go into a new, empty version schema:
+    a plain `dbt build --partial-parse` run twice (the second parse keeps the first build's schema),
+    or a name that is taken. What is engine-independent dbt parsing: one engine suffices."""
+    warehouse = duckdb_warehouse
+    start_from_feed_a(warehouse, warehouse_templates)
+    first = dbt(warehouse, "build", "--partial-parse")
+    assert first.returncode == 0, first.stdout[-3000:]
+    live = published(warehouse)
+    land(warehouse, tmp_path, "b.json", FEED_B, B_AT)
+
+    stale = dbt(warehouse, "build", "--partial-parse")
+    assert stale.returncode != 0
+    assert f"marts parsed for another build (app_deletions in marts_v{live[0]}" in stale.stdout
+    assert published(warehouse) == live and version_schemas(warehouse) == [f"marts_v{live[0]}"]
+
+    taken = subprocess.run([DBT, "build"], cwd=PROJECT_DIR, capture_output=True, text=True, timeout=300,
+                           env={**dbt_env(warehouse), "MARQUEE_MARTS_SCHEMA": f"marts_v{live[0]}"})  # fmt: skip
+    assert taken.returncode != 0
+    assert f"marts version schema marts_v{live[0]} holds relations already" in taken.stdout
+    assert published(warehouse) == live and version_schemas(warehouse) == [f"marts_v{live[0]}"]
+    assert warehouse.scalar("select count(*) from marts.master_shows") > 0  # still readable, unchanged
+
+    rebuilt = warehouse.marquee("build")  # marquee names a new version: feed B is built and published
+    assert rebuilt.code == 0, rebuilt.err
+    assert published(warehouse)[0] != live[0] and published(warehouse)[1] == (7, 5, 9, 2)

@@ -1,6 +1,8 @@
 {#-
     On-run-start, before anything is built: the marts of this build go into a
-    version schema of their own, new. It refuses a build whose marts were
+    version schema of their own, new. It refuses a build with a mart that does
+    not name its schema with marts_schema() (it would be built where analysts
+    read), one whose marts were
     parsed for another one (a partial parse that did not parse them again: their
     schema is another version's) or whose version schema holds relations already
     (a build never writes into a published or an earlier version; dbt has just
@@ -11,6 +13,9 @@
     {%- set version_schema = marts_schema() | trim -%}
     {%- set elsewhere = [] -%}
     {%- for node in graph.nodes.values() if node.resource_type == 'model' and node.schema.startswith('marts') and node.schema != version_schema -%}
+        {%- if node.schema == 'marts' -%}
+            {{ exceptions.raise_compiler_error(node.original_file_path ~ " does not name its schema: a mart starts with {{ config(schema=marts_schema()) }}") }}
+        {%- endif -%}
         {%- do elsewhere.append(node.name ~ ' in ' ~ node.schema) -%}
     {%- endfor -%}
     {%- if elsewhere -%}

@@ -58,7 +58,7 @@
         {%- endif -%}
     {%- endfor -%}
     {%- if lock_failed or not holds_warehouse_lock() -%}
-        {%- do log('marquee: the warehouse lock was not held: nothing was published', info=true) -%}
+        {%- do log('marquee: ' ~ ('a check before the build failed (the warehouse lock, or the marts\' schema)' if lock_failed else 'the warehouse lock was not held') ~ ': nothing was published', info=true) -%}
         {{ return('') }}
     {%- endif -%}
     {%- for _ in range(50) -%}

@@ -2,14 +2,13 @@
     Schema names: a model's custom schema as it is (staging, intermediate,
     core, ...) instead of dbt's `<target schema>_<custom schema>`, so both
     targets expose the same names. The marts name theirs in their own config,
-    `config(schema=marts_schema())`: a model left with the folder's `marts`
-    is refused (see marts_schema()).
+    `config(schema=marts_schema())` (the folder's `schema: marts` is what dbt
+    sees before it renders that config); check_marts_schema() refuses a build
+    with a mart left in `marts`.
 -#}
 {% macro generate_schema_name(custom_schema_name, node) -%}
     {%- if custom_schema_name is none -%}
         {{ target.schema }}
-    {%- elif custom_schema_name | trim == 'marts' and node.resource_type == 'model' -%}
-        {{ exceptions.raise_compiler_error(node.original_file_path ~ ": a mart names its schema with {{ config(schema=marts_schema()) }} (macros/utils/generate_schema_name.sql)") }}
     {%- else -%}
         {{ custom_schema_name | trim }}
     {%- endif -%}
