@@ -8,11 +8,12 @@ goes on past a failed step.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from typing import Any
 
 import dlt
@@ -28,6 +29,10 @@ log = logging.getLogger("marquee")
 
 # The dbt tag of the model that lists what the TMDB fetch is to fetch.
 WORK_LIST_TAG = "marquee_work_list"
+# The dbt tag of the model that names the days of TMDB change lists a fetch reads.
+CHANGE_WINDOW_TAG = "marquee_tmdb_change_window"
+# The dbt tag of the model that lists the titles fetched before (the change-list ids worth landing).
+FETCHED_TITLES_TAG = "marquee_tmdb_titles_fetched"
 
 def ingest_shows(target: Engine, source: str, fetched_at: datetime | None = None) -> None:
     from ingestion.shows import shows_source
@@ -93,16 +98,24 @@ def ingest_app(target: Engine, source: str, pii_key: str | None = None) -> None:
     )
 
 
-def read_work_list(target: Engine, limit: int | None) -> list[WorkItem]:
-    """Refresh the work list (the model tagged `marquee_work_list`, and the views it reads), then read it."""
-    from marquee.dbt import run_dbt, tagged_relation
+def _refresh_tmdb_views(target: Engine) -> None:
+    """Refresh the views the TMDB fetch reads (the work list, the change window, and the views
+    between them and the tables the last build made)."""
+    from marquee.dbt import run_dbt
 
+    select = [f"+tag:{tag},config.materialized:view" for tag in (WORK_LIST_TAG, CHANGE_WINDOW_TAG, FETCHED_TITLES_TAG)]
     try:
-        run_dbt(
-            ["run", "--select", f"+tag:{WORK_LIST_TAG},config.materialized:view"], target, quiet=True
-        )
+        run_dbt(["run", "--select", *select], target, quiet=True)
     except MarqueeError as exc:
         raise MarqueeError(f"cannot compute the TMDB work list (run `marquee build` first?): {exc}") from None
+
+
+def read_work_list(target: Engine, limit: int | None, refresh: bool = True) -> list[WorkItem]:
+    """The work list (the model tagged `marquee_work_list`), its views refreshed first."""
+    from marquee.dbt import tagged_relation
+
+    if refresh:
+        _refresh_tmdb_views(target)
     sql = (
         "select work_item_id, lookup_kind, lookup_value, year_hint, min_match_confidence "
         f"from {tagged_relation(WORK_LIST_TAG)} order by lookup_kind, lookup_value"
@@ -115,36 +128,69 @@ def read_work_list(target: Engine, limit: int | None) -> list[WorkItem]:
     ]
 
 
+@dataclass(frozen=True)
+class ChangeWindow:
+    """The days whose TMDB change lists a fetch reads (the model tagged `marquee_tmdb_change_window`)."""
+
+    start: date
+    end: date
+    fell_back: bool  # the last window covered ended too long ago: the refresh window covers the gap
+
+
+def read_change_window(target: Engine) -> ChangeWindow:
+    from marquee.dbt import tagged_relation
+
+    start, end, fell_back = target.query(f"select start_date, end_date, is_fallback from {tagged_relation(CHANGE_WINDOW_TAG)}")[0]
+    as_date = lambda value: value if isinstance(value, date) and not isinstance(value, datetime) else date.fromisoformat(str(value)[:10])  # noqa: E731
+    return ChangeWindow(as_date(start), as_date(end), bool(fell_back))
+
+
 def ingest_tmdb(
     target: Engine, limit: int | None = None, client_settings: ClientSettings | None = None
 ) -> FetchSummary:
-    """Fetch the work list and land the outcomes; prints what it does."""
-    from ingestion.tmdb import fetch_items, resolve_credentials, tmdb_source
+    """Read the change lists, then fetch the work list and land the outcomes; prints what it does."""
+    from ingestion.tmdb import fetch_changes, fetch_items, resolve_credentials, tmdb_changes_source, tmdb_source
     from ingestion.tmdb.fetch import Batch
     from ingestion.tmdb.recorded import SAMPLE_TMDB_DIR, serve_recorded
+    from marquee.dbt import tagged_relation
 
-    items = read_work_list(target, limit)
     overrides = source_overrides("tmdb")
     base_url = str(overrides.pop("api_base_url", None) or dlt.config["sources.tmdb.api_base_url"])
     client_settings = client_settings or ClientSettings.from_config(**overrides)
     credentials = resolve_credentials()
-    if not items:
-        print("TMDB: nothing to fetch (every title was fetched within the refresh window).")
-        return FetchSummary()
-
-    def land_batch(batch: Batch) -> None:
-        land(tmdb_source(batch), target, pipeline_name="marquee_tmdb")
-
-    print(f"TMDB: fetching {len(items):,} title{'s' if len(items) != 1 else ''} at up to {client_settings.rate:g} requests/s.")
-    if credentials.present:
-        summary = fetch_items(items, base_url, credentials, client_settings, land_batch)
-    else:
+    _refresh_tmdb_views(target)
+    with contextlib.ExitStack() as stack:
+        if not credentials.present:
+            print(
+                "TMDB: no TMDB_API_READ_TOKEN or TMDB_API_KEY set: serving the bundled recorded responses "
+                f"({SAMPLE_TMDB_DIR.relative_to(SAMPLE_TMDB_DIR.parents[2])}) from a local server."
+            )
+            base_url = stack.enter_context(serve_recorded())
+        window = read_change_window(target)
+        listed, problems = fetch_changes(window.start, window.end, base_url, credentials, client_settings)
+        known = {(kind, int(tmdb_id)) for kind, tmdb_id in target.query(f"select media_type, tmdb_id from {tagged_relation(FETCHED_TITLES_TAG)}")}
+        # the lists name every title changed on TMDB: only the markers and the titles fetched before land
+        rows = [row for row in listed if row["tmdb_id"] is None or (row["media_type"], row["tmdb_id"]) in known]
+        if rows:
+            land(tmdb_changes_source(rows), target, pipeline_name="marquee_tmdb")
+        changed = sum(1 for row in rows if row["tmdb_id"] is not None)
+        gap = "; the last window covered ended over 14 days ago: the refresh window covers the gap" if window.fell_back else ""
         print(
-            "TMDB: no TMDB_API_READ_TOKEN or TMDB_API_KEY set: serving the bundled recorded responses "
-            f"({SAMPLE_TMDB_DIR.relative_to(SAMPLE_TMDB_DIR.parents[2])}) from a local server."
+            f"TMDB: change lists {window.start}..{window.end}: {changed:,} title{'s' if changed != 1 else ''} "
+            f"fetched before changed{gap}."
         )
-        with serve_recorded() as url:
-            summary = fetch_items(items, url, credentials, client_settings, land_batch)
+        for problem in problems:
+            print(f"marquee: TMDB {problem} (not read: asked again next time; the refresh window applies)", file=sys.stderr)
+        items = read_work_list(target, limit, refresh=bool(rows))  # the work list sees the changes landed
+        if not items:
+            print("TMDB: nothing to fetch (every title was fetched within the refresh window and has not changed since).")
+            return FetchSummary()
+
+        def land_batch(batch: Batch) -> None:
+            land(tmdb_source(batch), target, pipeline_name="marquee_tmdb")
+
+        print(f"TMDB: fetching {len(items):,} title{'s' if len(items) != 1 else ''} at up to {client_settings.rate:g} requests/s.")
+        summary = fetch_items(items, base_url, credentials, client_settings, land_batch)
     print(summary.line())
     if summary.titles and summary.failed == summary.titles:
         raise MarqueeError(

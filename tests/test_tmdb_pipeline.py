@@ -15,7 +15,7 @@ import subprocess
 import sys
 import time
 from collections import Counter
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -107,10 +107,44 @@ def test_tmdb_end_to_end_exact_marts_and_no_leak(
         assert marquee("build").code == 0
 
         # a second fetch only retries what did not succeed (the unknown title: one search per variant)
+        today = datetime.now(timezone.utc).date()
         before = len(tmdb.requests)
         again = marquee("ingest", "tmdb")
         assert "TMDB: 1 title: 0 fetched, 1 not found" in again.out
-        assert [seen.path for seen in tmdb.requests[before:]] == ["/3/search/movie"]
+        assert [seen.path for seen in tmdb.requests[before:]] == ["/3/movie/changes", "/3/tv/changes", "/3/search/movie"]
+        # the first fetch (the recordings') read the latest 14 days; each later one from the last day read
+        assert warehouse.sql("select min(window_start), max(window_end) from raw.tmdb_changes") == [
+            (today - timedelta(days=14), today)
+        ]
+        windows = [(q.query["start_date"], q.query["end_date"]) for q in tmdb.requests if q.path == "/3/movie/changes"]
+        assert windows == [(str(today), str(today))] * 2
+
+        # two days later (the fetches and the last window moved back): the change lists name
+        # Inception, fetched within the refresh window; it alone is fetched again
+        with warehouse.target.transaction() as cur:
+            cur.execute("update raw.tmdb_fetch_log set attempted_at = attempted_at - interval '2 days'")
+            cur.execute("update raw.tmdb_changes set window_start = window_start - interval '2 days', "
+                        "window_end = window_end - interval '2 days'")  # fmt: skip
+        tmdb.changes["movie"], tmdb.changes_page_size = [11, 27205, 99], 2  # two pages
+        before = len(tmdb.requests)
+        changed = marquee("ingest", "tmdb")
+        assert changed.code == 0, changed.err
+        assert f"TMDB: change lists {today - timedelta(days=2)}..{today}: 1 title fetched before changed." in changed.out
+        asked = [seen.path for seen in tmdb.requests[before:]]
+        assert asked.count("/3/movie/changes") == 2 and "/3/movie/27205" in asked
+        assert [p for p in asked if p.startswith(("/3/movie/", "/3/tv/")) and not p.endswith("/changes")] == ["/3/movie/27205"]
+        assert "TMDB: 2 titles: 1 fetched, 1 not found" in changed.out  # Inception, and the unknown title again
+        # of what the lists name, only the titles fetched before land (TMDB lists thousands a day)
+        assert warehouse.sql("select media_type, tmdb_id from raw.tmdb_changes where tmdb_id is not null") == [("movie", 27205)]
+        # a gap longer than the change lists cover: the latest 14 days, and the refresh window for the rest
+        with warehouse.target.transaction() as cur:
+            cur.execute("update raw.tmdb_changes set window_start = window_start - interval '20 days', "
+                        "window_end = window_end - interval '20 days'")  # fmt: skip
+        tmdb.changes["movie"] = []
+        gap = marquee("ingest", "tmdb")
+        assert f"TMDB: change lists {today - timedelta(days=14)}..{today}: 0 titles fetched before changed; " \
+               "the last window covered ended over 14 days ago" in gap.out  # fmt: skip
+        assert "TMDB: 1 title: 0 fetched, 1 not found" in gap.out  # nothing that succeeded is fetched again
 
         # refused credentials: one clear line, exit status 1, nothing retried
         monkeypatch.setenv("TMDB_API_KEY", CANARY + "-wrong")
@@ -181,11 +215,12 @@ def _assert_marts(w: Warehouse) -> None:
         ("M1", "Screen 1", 27205), ("M1", "Screen 2", 27205), ("M2", "Screen 1", 161), ("M3", "Screen 1", None),
     ]  # fmt: skip
     assert w.sql("select count(*), count(dbt_valid_to) from marts.media_history") == [(5, 0)]
-    # the raw log: one outcome per item per run, 5 successes, each title fetched once
+    # the raw log: one outcome per item per run (the unknown title tried in 4 runs), 6 successes:
+    # each title fetched once, and Inception again when the change lists named it
     assert w.sql("select status, count(*) from raw.tmdb_fetch_log group by status order by status") == [
-        ("not_found", 2), ("success", 5),
+        ("not_found", 4), ("success", 6),
     ]  # fmt: skip
-    assert w.scalar("select count(*) from raw.tmdb_titles") == 5
+    assert w.scalar("select count(*) from raw.tmdb_titles") == 6
 
 
 def _record_dlt_traces(monkeypatch: pytest.MonkeyPatch) -> list[str]:

@@ -24,6 +24,7 @@ import asyncio
 import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, fields
+from datetime import date
 from typing import Any
 
 import dlt
@@ -42,6 +43,13 @@ TITLE_COLUMNS = {
     "work_item_id": {"data_type": "text", "nullable": False},
     "fetched_at": {"data_type": "timestamp", "nullable": False},
     "payload": {"data_type": "text", "nullable": False},
+}
+CHANGES_COLUMNS = {
+    "media_type": {"data_type": "text", "nullable": False},
+    "tmdb_id": {"data_type": "bigint", "nullable": True},
+    "window_start": {"data_type": "date", "nullable": False},
+    "window_end": {"data_type": "date", "nullable": False},
+    "listed_at": {"data_type": "timestamp", "nullable": False},
 }
 FETCH_LOG_COLUMNS = {
     "work_item_id": {"data_type": "text", "nullable": False},
@@ -85,6 +93,23 @@ def tmdb_source(batch: Batch) -> tuple[DltResource, DltResource]:
     return tmdb_titles, tmdb_fetch_log
 
 
+@dlt.source(name="tmdb", max_table_nesting=0)
+def tmdb_changes_source(rows: list[dict[str, Any]]) -> DltResource:
+    """The change lists of one window (ingestion/tmdb/changes.py), append-only."""
+
+    @dlt.resource(
+        name=settings.RAW_CHANGES_TABLE,
+        write_disposition="append",
+        primary_key=("media_type", "tmdb_id", "listed_at"),
+        columns=CHANGES_COLUMNS,
+    )
+    def tmdb_changes() -> Iterator[list[dict[str, Any]]]:
+        if rows:
+            yield rows
+
+    return tmdb_changes
+
+
 def resolve_credentials() -> Credentials:
     """TMDB_API_READ_TOKEN or TMDB_API_KEY through dlt secrets (env or .dlt/secrets.toml)."""
     # dlt.secrets looks values up with a secret type hint: traces never keep them
@@ -123,6 +148,34 @@ class ClientSettings:
         return cls(**values)
 
 
+def _client(base_url: str, credentials: Credentials, client_settings: ClientSettings) -> TmdbClient:
+    return TmdbClient(
+        base_url,
+        credentials,
+        rate=client_settings.rate,
+        max_connections=client_settings.max_connections,
+        connect_timeout=client_settings.connect_timeout,
+        read_timeout=client_settings.read_timeout,
+        max_attempts=client_settings.max_attempts,
+        backoff_base=client_settings.backoff_base,
+        backoff_max=client_settings.backoff_max,
+        max_total_wait=client_settings.max_total_wait,
+    )
+
+
+def fetch_changes(
+    start: date, end: date, base_url: str, credentials: Credentials, client_settings: ClientSettings
+) -> tuple[list[dict[str, Any]], list[str]]:
+    """The change-list rows of `start`..`end` (ingestion/tmdb/changes.py), through one client."""
+    from ingestion.tmdb.changes import fetch_change_rows
+
+    async def go() -> tuple[list[dict[str, Any]], list[str]]:
+        async with _client(base_url, credentials, client_settings) as client:
+            return await fetch_change_rows(client, start, end)
+
+    return asyncio.run(go())
+
+
 def fetch_items(
     items: list[WorkItem],
     base_url: str,
@@ -135,18 +188,7 @@ def fetch_items(
     `marquee.runs.ingest_tmdb` does once it has the work list (the benchmark calls it too)."""
 
     async def go() -> FetchSummary:
-        async with TmdbClient(
-            base_url,
-            credentials,
-            rate=client_settings.rate,
-            max_connections=client_settings.max_connections,
-            connect_timeout=client_settings.connect_timeout,
-            read_timeout=client_settings.read_timeout,
-            max_attempts=client_settings.max_attempts,
-            backoff_base=client_settings.backoff_base,
-            backoff_max=client_settings.backoff_max,
-            max_total_wait=client_settings.max_total_wait,
-        ) as client:
+        async with _client(base_url, credentials, client_settings) as client:
             return await fetch_all(
                 items,
                 client,

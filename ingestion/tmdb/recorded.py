@@ -66,6 +66,9 @@ class RecordedTmdb:
         parts = [unquote(p) for p in path.strip("/").split("/")]
         if parts and parts[0] == "3":
             parts = parts[1:]
+        if len(parts) == 2 and parts[0] in ("movie", "tv") and parts[1] == "changes":
+            # the recordings do not change: every change list is empty
+            return 200, {"results": [], "page": 1, "total_pages": 1, "total_results": 0}
         if parts == ["search", "movie"]:
             entries = self.search_index.get(query.get("query", "").strip().casefold(), [])
             results = [self.summary("movie", e) if isinstance(e, int) else e for e in entries]

@@ -15,3 +15,10 @@ SEARCH_CANDIDATES_KEPT = 5
 RAW_TITLES_TABLE = "tmdb_titles"
 RAW_FETCH_LOG_TABLE = "tmdb_fetch_log"
 
+RAW_CHANGES_TABLE = "tmdb_changes"
+
+# TMDB's change lists: the ids changed in a start_date..end_date window of at most 14 days
+# (dbt var tmdb_change_list_max_days decides the window; this is the API's own path per type).
+CHANGE_LIST_PATHS = {"movie": "movie/changes", "tv": "tv/changes"}
+# Pages of a change list read at most (100 ids each): a bound on a hostile or broken answer.
+CHANGE_LIST_MAX_PAGES = 500

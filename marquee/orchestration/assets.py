@@ -12,10 +12,10 @@ keys the dbt sources read), a model `[schema, name]`, an exposure `[exposure, na
   step), so they are not also declared as Dagster asset checks.
 - The TMDB fetch reads the work list (a dbt model) and lands `tmdb.tmdb_titles`, which the media
   models read: a run is land shows and app, the shows build, the fetch, the media build. The
-  fetch also appends `tmdb.tmdb_fetch_log`, whose rows the show matches, master_shows' tmdb_id and
-  the next work list read: the media build builds those again (as `marquee run`'s second build
-  does), and Dagster records them materialised twice. Declaring the log as the fetch's output
-  would close a cycle (the work list reads it), so it is an external asset.
+  fetch also appends `tmdb.tmdb_fetch_log` and `tmdb.tmdb_changes`, whose rows the show matches,
+  master_shows' tmdb_id and the next work list read: the media build builds those again (as
+  `marquee run`'s second build does), and Dagster records them materialised twice. Declaring them
+  as the fetch's outputs would close a cycle (the work list reads them), so they are external.
 """
 
 
@@ -103,7 +103,8 @@ class ShowsConfig(dg.Config):
 SHOWS_KEYS = [source_key("shows", "shows")]
 APP_KEYS = [key for key in source_keys("app")]
 TMDB_TITLES_KEY = source_key("tmdb", "tmdb_titles")
-FETCH_LOG_KEY = source_key("tmdb", "tmdb_fetch_log")
+# What the fetch also appends, and what its next run reads (so not declared as its outputs: see above).
+FETCH_FEEDBACK_TABLES = ("tmdb_fetch_log", "tmdb_changes")
 
 
 @dg.multi_asset(
@@ -206,11 +207,14 @@ def _shows_build_key(unique_id: str) -> dg.AssetKey:
     return TRANSLATOR.get_asset_spec(MANIFEST, unique_id, None).key
 
 
-# What the fetch log feeds that the shows build made (the show matches, the master's tmdb_id, the
-# next work list): the media build builds it again, so that the run ends as `marquee run` does.
+# What the fetch log and the change lists feed that the shows build made (the show matches, the
+# master's tmdb_id, the next work list): the media build builds it again, so that the run ends as
+# `marquee run` does.
 FETCH_LOG_FED = {
     _shows_build_key(uid): MANIFEST["nodes"][uid]["name"]
-    for uid in _descendants(next(u for u, p in MANIFEST["sources"].items() if p["source_name"] == "tmdb" and p["name"] == FETCH_LOG_KEY.path[-1]))
+    for source_id, props in MANIFEST["sources"].items()
+    if props["source_name"] == "tmdb" and props["name"] in FETCH_FEEDBACK_TABLES
+    for uid in _descendants(source_id)
     if _shows_build_key(uid) in dbt_shows_build.keys
 }
 
@@ -220,8 +224,8 @@ FETCH_LOG_FED = {
     **_landing_specs(
         [TMDB_TITLES_KEY],
         "TMDB's answers for the work list, landed in batches (ingestion/tmdb). The fetch also appends "
-        "tmdb.tmdb_fetch_log, which the next work list reads: declared as its output, that would be a "
-        "cycle, so the log shows as an external asset.",
+        "tmdb.tmdb_fetch_log and tmdb.tmdb_changes (the change lists read), which the next work list "
+        "reads: declared as its outputs, they would close a cycle, so they show as external assets.",
         deps=[_shows_build_key(next(u for u, n in MANIFEST["nodes"].items() if runs.WORK_LIST_TAG in n["tags"]))],
     ),
 )

@@ -146,6 +146,9 @@ class FakeTmdb:
         self.fault_seed = fault_seed
         self.fault_actions = fault_actions
         self.recorded = RecordedTmdb()
+        # what the change lists (/movie/changes, /tv/changes) name, whatever the window asked
+        self.changes: dict[str, list[int]] = {"movie": [], "tv": []}
+        self.changes_page_size = 100
         self.requests: list[Seen] = []
         self.scripts: dict[str, deque[str]] = defaultdict(deque)
         self.always: dict[str, str] = {}
@@ -253,6 +256,12 @@ class FakeTmdb:
         if len(parts) == 2 and parts[0] in SYNTHETIC_TEMPLATES and parts[1].isdigit():
             if int(parts[1]) >= SYNTHETIC_ID_BASE:
                 return 200, synthetic_details(parts[0], int(parts[1]))
+        if len(parts) == 2 and parts[0] in self.changes and parts[1] == "changes":
+            ids, size = self.changes[parts[0]], self.changes_page_size
+            page = int(query.get("page", "1"))
+            results = [{"id": tmdb_id, "adult": False} for tmdb_id in ids[(page - 1) * size : page * size]]
+            pages = max(1, -(-len(ids) // size))
+            return 200, {"results": results, "page": page, "total_pages": pages, "total_results": len(ids)}
         if parts == ["search", "movie"]:
             found = _SYNTHETIC_SEARCH.fullmatch(query.get("query", "").strip().casefold())
             if found and int(found.group(1)) >= SYNTHETIC_ID_BASE:
