@@ -166,6 +166,43 @@ def test_a_landing_that_stays_down_gives_up_after_its_attempts(
     assert "HTTP 503" in failed["land_shows"]
 
 
+def test_each_feed_lands_on_its_own_and_a_retry_lands_only_what_has_not(
+    duckdb_warehouse: Warehouse, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, instance: dg.DagsterInstance
+) -> None:
+    """Four feeds: a good one, one that fails once (503), one that is gone (404), a good one.
+    Every feed but the gone one lands exactly once; the retry asks only the one that may pass."""
+    from marquee.orchestration import assets
+    from marquee.orchestration.steps import FAILED_LANDINGS_TAG
+
+    first = write_feed(tmp_path / "first.json", FEED_A[:2])
+    last = write_feed(tmp_path / "last.json", FEED_A[4:7])
+    flaky_body = _feed_bytes(tmp_path, FEED_A[2:4])
+    flaky = iter([(503, {}, b"busy")])
+
+    def respond(request: Request) -> tuple[int, dict[str, str], bytes]:
+        if request.path.startswith("/gone.json"):
+            return 404, {}, b"no such feed"
+        return next(flaky, (200, {"Content-Type": "application/json"}, flaky_body))
+
+    with scripted_server(respond) as server:
+        feeds = [first, f"{server.url}/flaky.json?token={FEED_TOKEN}", f"{server.url}/gone.json", last]
+        for name, value in {**FAST_RETRIES, "ORCHESTRATION__SHOWS_SOURCES": json.dumps(feeds)}.items():
+            monkeypatch.setenv(name, value)
+        result = dg.materialize([assets.land_shows], instance=instance, raise_on_error=False)
+    assert result.success  # a landing that gives up is recorded; the run goes on
+    assert [r.path.split("?")[0] for r in server.requests] == ["/flaky.json", "/gone.json", "/flaky.json"]
+    assert len(_events(result, "STEP_UP_FOR_RETRY")) == 1
+    # three loads, one per feed that landed, each once: 2 + 2 + 3 records
+    loads = duckdb_warehouse.sql("select count(*) from raw.shows group by _dlt_load_id order by min(_dlt_load_id)")
+    assert loads == [(2,), (3,), (2,)]  # first, last (attempt 1), then flaky (attempt 2)
+    failed = json.loads(instance.get_run_by_id(result.run_id).tags[FAILED_LANDINGS_TAG])
+    assert failed["land_shows"].startswith("1 of 4 did not land: shows feed http://127.0.0.1:")
+    assert "HTTP 404" in failed["land_shows"] and "flaky" not in failed["land_shows"]
+    (check,) = [e.event_specific_data for e in _events(result, "ASSET_CHECK_EVALUATION")]
+    assert (check.check_name, check.passed) == ("landed", False)
+    assert FEED_TOKEN not in _everything_logged(instance, result.run_id)
+
+
 def test_run_step_retries_only_what_may_pass(
     duckdb_warehouse: Warehouse, monkeypatch: pytest.MonkeyPatch, instance: dg.DagsterInstance
 ) -> None:

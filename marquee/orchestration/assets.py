@@ -19,8 +19,9 @@ keys the dbt sources read), a model `[schema, name]`, an exposure `[exposure, na
 """
 
 
+import functools
 import graphlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import dagster as dg
@@ -29,7 +30,8 @@ from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, dbt_
 from marquee import runs
 from marquee.orchestration.manifest import load_manifest
 from marquee.orchestration.settings import OrchestrationSettings
-from marquee.orchestration.steps import LandingFailed, run_step
+from ingestion.shows.feed import redact_source
+from marquee.orchestration.steps import LandingFailed, run_landing_parts, run_step
 
 MANIFEST = load_manifest()
 TRANSLATOR = DagsterDbtTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=False))
@@ -58,12 +60,11 @@ def source_keys(source: str) -> list[dg.AssetKey]:
     ]
 
 
-def _landing_results(
-    context: dg.AssetExecutionContext, keys: list[dg.AssetKey], step: str, work: Any
-) -> Iterator[dg.MaterializeResult]:
-    """Run a landing; one materialisation per key, with the `landed` check telling whether it did."""
+def _landing_results(keys: list[dg.AssetKey], landing: Callable[[], dict[str, Any] | None]) -> Iterator[dg.MaterializeResult]:
+    """Run a landing (steps.run_step or run_landing_parts, which raise LandingFailed when it gives
+    up); one materialisation per key, with the `landed` check telling whether it did."""
     try:
-        metadata = run_step(context, step, work, landing=True) or {}
+        metadata = landing() or {}
         passed, error = True, None
     except LandingFailed as failed:
         metadata, passed, error = {}, False, failed.line
@@ -101,7 +102,7 @@ class ShowsConfig(dg.Config):
 
 
 SHOWS_KEYS = [source_key("shows", "shows")]
-APP_KEYS = [key for key in source_keys("app")]
+APP_KEYS = source_keys("app")
 TMDB_TITLES_KEY = source_key("tmdb", "tmdb_titles")
 # What the fetch also appends, and what its next run reads (so not declared as its outputs: see above).
 FETCH_FEEDBACK_TABLES = ("tmdb_fetch_log", "tmdb_changes")
@@ -115,12 +116,18 @@ def land_shows(context: dg.AssetExecutionContext, config: ShowsConfig) -> Iterat
     settings = OrchestrationSettings.load()
     sources = runs.run_sources(config.sources or settings.shows_sources, settings.app_source)
 
-    def work(engine: Any) -> dict[str, Any]:
-        for source, fetched_at in sources.feeds:
-            runs.ingest_shows(engine, source, fetched_at)
-        return {"feeds": len(sources.feeds), "sample": sources.sample_feeds}
+    # each feed on its own: one feed's failure does not stop the others, and a retry lands only
+    # the feeds that have not landed yet
+    parts = [
+        (f"shows feed {redact_source(source)}", functools.partial(runs.ingest_shows, source=source, fetched_at=fetched_at))
+        for source, fetched_at in sources.feeds
+    ]
 
-    yield from _landing_results(context, SHOWS_KEYS, "land_shows", work)
+    def landing() -> dict[str, Any]:
+        landed = run_landing_parts(context, "land_shows", parts)
+        return {"feeds": len(sources.feeds), "landed": landed, "sample": sources.sample_feeds}
+
+    yield from _landing_results(SHOWS_KEYS, landing)
 
 
 @dg.multi_asset(
@@ -135,7 +142,7 @@ def land_app(context: dg.AssetExecutionContext) -> Iterator[dg.MaterializeResult
         landed = runs.land_app(engine, sources.app, sources.app_pii_key)
         return {"rows": landed.rows, "load_id": landed.load_id or "none: nothing new", "sample": sources.sample_app}
 
-    yield from _landing_results(context, APP_KEYS, "land_app", work)
+    yield from _landing_results(APP_KEYS, lambda: run_step(context, "land_app", work, landing=True))
 
 
 def _selected_dbt_nodes(context: dg.AssetExecutionContext) -> list[tuple[dg.AssetKey, str]]:
@@ -234,7 +241,7 @@ def fetch_tmdb(context: dg.AssetExecutionContext) -> Iterator[dg.MaterializeResu
         summary = runs.ingest_tmdb(engine)
         return {"titles": summary.titles, "fetched": summary.fetched, "failed": summary.failed}
 
-    yield from _landing_results(context, [TMDB_TITLES_KEY], "fetch_tmdb", work)
+    yield from _landing_results([TMDB_TITLES_KEY], lambda: run_step(context, "fetch_tmdb", work, landing=True))
 
 
 def exposure_specs() -> list[dg.AssetSpec]:
