@@ -20,6 +20,7 @@ import dlt
 
 from ingestion.errors import MarqueeError
 from ingestion.tmdb import ClientSettings
+from ingestion.tmdb.client import Credentials
 from ingestion.tmdb.fetch import FetchSummary, WorkItem
 from marquee.engines import Engine
 from marquee.landing import land
@@ -33,6 +34,9 @@ WORK_LIST_TAG = "marquee_work_list"
 CHANGE_WINDOW_TAG = "marquee_tmdb_change_window"
 # The dbt tag of the model that lists the titles fetched before (the change-list ids worth landing).
 FETCHED_TITLES_TAG = "marquee_tmdb_titles_fetched"
+# The dbt tag of the model that says which image base URL and sizes the marts use, and whether
+# TMDB's /configuration is due to be read again.
+IMAGE_SETTINGS_TAG = "marquee_tmdb_image_settings"
 
 def ingest_shows(target: Engine, source: str, fetched_at: datetime | None = None) -> None:
     from ingestion.shows import shows_source
@@ -103,7 +107,8 @@ def _refresh_tmdb_views(target: Engine) -> None:
     between them and the tables the last build made)."""
     from marquee.dbt import run_dbt
 
-    select = [f"+tag:{tag},config.materialized:view" for tag in (WORK_LIST_TAG, CHANGE_WINDOW_TAG, FETCHED_TITLES_TAG)]
+    tags = (WORK_LIST_TAG, CHANGE_WINDOW_TAG, FETCHED_TITLES_TAG, IMAGE_SETTINGS_TAG)
+    select = [f"+tag:{tag},config.materialized:view" for tag in tags]
     try:
         run_dbt(["run", "--select", *select], target, quiet=True)
     except MarqueeError as exc:
@@ -145,10 +150,33 @@ def read_change_window(target: Engine) -> ChangeWindow:
     return ChangeWindow(as_date(start), as_date(end), bool(fell_back))
 
 
+def refresh_tmdb_configuration(
+    target: Engine, base_url: str, credentials: Credentials, client_settings: ClientSettings
+) -> None:
+    """Read TMDB's /configuration (image base URL and sizes) again when the model tagged
+    `marquee_tmdb_image_settings` says it is due (every var tmdb_configuration_refresh_days), and
+    land it. A failure is one line: the last configuration read (or the default) stays in use."""
+    from ingestion.tmdb import fetch_configuration, tmdb_configuration_source
+    from ingestion.tmdb.client import TmdbError
+    from marquee.dbt import tagged_relation
+
+    (due,) = target.query(f"select is_refresh_due from {tagged_relation(IMAGE_SETTINGS_TAG)}")[0]
+    if not due:
+        return
+    try:
+        payload = fetch_configuration(base_url, credentials, client_settings)
+    except TmdbError as exc:
+        print(f"marquee: TMDB configuration: {credentials.redact(str(exc))} (the image settings last read stay in use; asked again next time)", file=sys.stderr)
+        return
+    land(tmdb_configuration_source(payload, datetime.now(timezone.utc)), target, pipeline_name="marquee_tmdb")
+    print("TMDB: read the image configuration (base URL and sizes).")
+
+
 def ingest_tmdb(
     target: Engine, limit: int | None = None, client_settings: ClientSettings | None = None
 ) -> FetchSummary:
-    """Read the change lists, then fetch the work list and land the outcomes; prints what it does."""
+    """Read the change lists (and, when due, the image configuration), then fetch the work list
+    and land the outcomes; prints what it does."""
     from ingestion.tmdb import fetch_changes, fetch_items, resolve_credentials, tmdb_changes_source, tmdb_source
     from ingestion.tmdb.fetch import Batch
     from ingestion.tmdb.recorded import SAMPLE_TMDB_DIR, serve_recorded
@@ -181,6 +209,7 @@ def ingest_tmdb(
         )
         for problem in problems:
             print(f"marquee: TMDB {problem} (not read: asked again next time; the refresh window applies)", file=sys.stderr)
+        refresh_tmdb_configuration(target, base_url, credentials, client_settings)
         items = read_work_list(target, limit, refresh=bool(rows))  # the work list sees the changes landed
         if not items:
             print("TMDB: nothing to fetch (every title was fetched within the refresh window and has not changed since).")

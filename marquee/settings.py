@@ -25,6 +25,7 @@ DOCUMENTED_VARIABLES: dict[str, dict[str, tuple[str, type]]] = {
         "TMDB_BACKOFF_BASE_SECONDS": ("backoff_base", float),
         "TMDB_MAX_TOTAL_WAIT_SECONDS": ("max_total_wait", float),
         "TMDB_LAND_EVERY": ("land_every", int),
+        "TMDB_LANGUAGE": ("language", str),
     },
 }
 

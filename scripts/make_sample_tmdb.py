@@ -293,7 +293,24 @@ def series(show: tuple) -> dict:
     }
 
 
+# `/configuration` as TMDB answers it (the image part; change_keys shortened): what the image
+# URLs of the marts are built from
+CONFIGURATION = {
+    "images": {
+        "base_url": "http://image.tmdb.org/t/p/",
+        "secure_base_url": "https://image.tmdb.org/t/p/",
+        "backdrop_sizes": ["w300", "w780", "w1280", "original"],
+        "logo_sizes": ["w45", "w92", "w154", "w185", "w300", "w500", "original"],
+        "poster_sizes": ["w92", "w154", "w185", "w342", "w500", "w780", "original"],
+        "profile_sizes": ["w45", "w185", "h632", "original"],
+        "still_sizes": ["w92", "w185", "w300", "original"],
+    },
+    "change_keys": ["adult", "air_date", "genres", "images", "overview", "poster_path", "release_dates", "runtime", "title", "videos"],
+}
+
+
 def main() -> None:
+    (OUT / "configuration.json").write_text(json.dumps(CONFIGURATION, indent=1) + "\n")
     for sub in ("movie", "tv"):
         (OUT / sub).mkdir(parents=True, exist_ok=True)
         for old in (OUT / sub).glob("*.json"):

@@ -270,6 +270,74 @@ def _assert_no_leak(w: Warehouse, texts: list[str]) -> None:
 FILMS = ["Dune: Part Two", "Oppenheimer", "Barbie", "Poor Things", "Conclave", "Wicked", "Inception", "Past Lives"]
 
 
+def test_image_settings_language_and_regions_come_from_configuration_and_settings(
+    warehouse: Warehouse, tmp_path: Path, tmdb_env: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Image URLs follow TMDB's /configuration (read when due, every few days, not every fetch);
+    titles are asked in the configured language, whose trailers are preferred; only the
+    configured watch-provider regions reach the marts."""
+    monkeypatch.setenv("TMDB_LANGUAGE", "de-DE")
+    monkeypatch.setenv("MARQUEE_TMDB_WATCH_REGIONS", "gb")
+    with FakeTmdb(token=CANARY) as tmdb:
+        monkeypatch.setenv("TMDB_API_BASE_URL", tmdb.base_url)
+        monkeypatch.setenv("TMDB_API_KEY", CANARY)
+        tmdb.recorded.configuration = {"images": {
+            "secure_base_url": "https://images.example/t/p/",
+            "poster_sizes": ["w342", "w500", "original"], "backdrop_sizes": ["w780", "original"],
+        }}  # fmt: skip
+        assert warehouse.marquee("ingest", "shows", "--source", write_feed(tmp_path / "feed.json", FEED[:3])).code == 0
+        assert warehouse.marquee("build").code == 0
+        fetched = warehouse.marquee("ingest", "tmdb")
+        assert fetched.code == 0, fetched.err
+        assert "TMDB: read the image configuration (base URL and sizes)." in fetched.out
+        assert tmdb.count("/3/configuration") == 1
+        languages = {seen.query.get("language") for seen in tmdb.requests if seen.path.startswith(("/3/movie/2", "/3/movie/1"))}
+        assert languages == {"de-DE"}
+        assert warehouse.marquee("build").code == 0
+
+        # w500 is offered, w1280 is not: the backdrop falls back to `original`; TMDB's base URL
+        assert warehouse.sql("select poster_url, backdrop_url from marts.media where tmdb_id = 27205") == [(
+            "https://images.example/t/p/w500/sample-27205-poster.jpg",
+            "https://images.example/t/p/original/sample-27205-backdrop.jpg",
+        )]  # fmt: skip
+        assert warehouse.sql("select distinct requested_language from raw.tmdb_titles") == [("de-DE",)]
+        # the sample's Inception lists GB and US: only GB is kept
+        assert warehouse.sql(
+            "select region_code, offer_type, provider_name from marts.media_availability "
+            "where media_id = 'movie:27205' order by region_code, offer_type"
+        ) == [("GB", "flatrate", "Netflix")]
+
+        # a fetch within the refresh interval does not ask again
+        assert warehouse.marquee("ingest", "tmdb").code == 0
+        assert tmdb.count("/3/configuration") == 1
+        # four days on (over the 3-day interval), TMDB's configuration has changed: read again,
+        # and the image settings follow it (a view: current as soon as it lands)
+        with warehouse.target.transaction() as cur:
+            cur.execute("update raw.tmdb_configuration set fetched_at = fetched_at - interval '4 days'")
+        tmdb.recorded.configuration = {"images": {
+            "secure_base_url": "https://cdn2.example/p/", "poster_sizes": ["w185", "original"], "backdrop_sizes": ["w1280"],
+        }}  # fmt: skip
+        again = warehouse.marquee("ingest", "tmdb")
+        assert again.code == 0, again.err
+        assert tmdb.count("/3/configuration") == 2
+        assert warehouse.sql(
+            "select image_base_url, poster_size, backdrop_size, is_refresh_due from intermediate.int_tmdb_image_settings"
+        ) == [("https://cdn2.example/p/", "original", "w1280", False)]
+        assert warehouse.scalar("select count(*) from raw.tmdb_configuration") == 2
+        # a configuration that cannot be read keeps the last one: one line, and the fetch goes on
+        with warehouse.target.transaction() as cur:
+            cur.execute("update raw.tmdb_configuration set fetched_at = fetched_at - interval '4 days'")
+        tmdb.fail_always("/3/configuration", "500")
+        failed = warehouse.marquee("ingest", "tmdb")
+        assert failed.code == 0, failed.err
+        assert "marquee: TMDB configuration:" in failed.err and "the image settings last read stay in use" in failed.err
+        assert warehouse.scalar("select image_base_url from intermediate.int_tmdb_image_settings") == "https://cdn2.example/p/"
+        # TMDB_IMAGE_BASE_URL replaces TMDB's base URL (a CDN of one's own)
+        monkeypatch.setenv("TMDB_IMAGE_BASE_URL", "https://own-cdn.example/")
+        assert warehouse.marquee("build", "--select", "int_tmdb_image_settings").code == 0
+        assert warehouse.scalar("select image_base_url from intermediate.int_tmdb_image_settings") == "https://own-cdn.example/"
+
+
 def test_killed_run_resumes_without_refetching(warehouse: Warehouse, tmp_path: Path, tmdb_env: None,
                                                monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
     if warehouse.target.name != "duckdb":

@@ -21,10 +21,11 @@ bundled recorded responses are served on loopback through the same client.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, fields
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import dlt
@@ -41,6 +42,12 @@ TITLE_COLUMNS = {
     "tmdb_id": {"data_type": "bigint", "nullable": False},
     "media_type": {"data_type": "text", "nullable": False},
     "work_item_id": {"data_type": "text", "nullable": False},
+    "fetched_at": {"data_type": "timestamp", "nullable": False},
+    # the language the details were asked in (`[sources.tmdb] language`): the trailer preference follows it
+    "requested_language": {"data_type": "text", "nullable": True},
+    "payload": {"data_type": "text", "nullable": False},
+}
+CONFIGURATION_COLUMNS = {
     "fetched_at": {"data_type": "timestamp", "nullable": False},
     "payload": {"data_type": "text", "nullable": False},
 }
@@ -110,6 +117,22 @@ def tmdb_changes_source(rows: list[dict[str, Any]]) -> DltResource:
     return tmdb_changes
 
 
+@dlt.source(name="tmdb", max_table_nesting=0)
+def tmdb_configuration_source(payload: str, fetched_at: datetime) -> DltResource:
+    """One answer of TMDB's `/configuration` (the image base URL and sizes), as-is, append-only."""
+
+    @dlt.resource(
+        name=settings.RAW_CONFIGURATION_TABLE,
+        write_disposition="append",
+        primary_key="fetched_at",
+        columns=CONFIGURATION_COLUMNS,
+    )
+    def tmdb_configuration() -> Iterator[dict[str, Any]]:
+        yield {"fetched_at": fetched_at, "payload": payload}
+
+    return tmdb_configuration
+
+
 def resolve_credentials() -> Credentials:
     """TMDB_API_READ_TOKEN or TMDB_API_KEY through dlt secrets (env or .dlt/secrets.toml)."""
     # dlt.secrets looks values up with a secret type hint: traces never keep them
@@ -136,14 +159,16 @@ class ClientSettings:
     max_total_wait: float  # a title gives up once its waits would exceed this many seconds
     land_every: int  # outcomes land every this many titles (one dlt load each)
     progress_every: float  # seconds between progress lines
+    language: str = "en-US"  # the language titles are asked in (TMDB's `language`, an IETF tag)
 
     @classmethod
     def from_config(cls, **overrides: Any) -> ClientSettings:
         """The configured settings (dlt config and its environment variables), then `overrides`."""
         values: dict[str, Any] = {}
+        convert = {"int": int, "float": float, "str": lambda value: str(value).strip()}
         for item in fields(cls):
             value = overrides[item.name] if item.name in overrides else dlt.config[f"sources.tmdb.{item.name}"]
-            values[item.name] = int(value) if item.type == "int" else float(value)
+            values[item.name] = convert[str(item.type)](value)
         values["connect_timeout"] = min(values["connect_timeout"], values["read_timeout"])
         return cls(**values)
 
@@ -176,6 +201,17 @@ def fetch_changes(
     return asyncio.run(go())
 
 
+def fetch_configuration(base_url: str, credentials: Credentials, client_settings: ClientSettings) -> str:
+    """TMDB's `/configuration` (image base URL and sizes), as JSON text; raises TmdbError."""
+
+    async def go() -> str:
+        async with _client(base_url, credentials, client_settings) as client:
+            document = await client.get_json("configuration")
+        return json.dumps(document, ensure_ascii=False, separators=(",", ":"))
+
+    return asyncio.run(go())
+
+
 def fetch_items(
     items: list[WorkItem],
     base_url: str,
@@ -196,6 +232,7 @@ def fetch_items(
                 land_every=client_settings.land_every,
                 workers=client_settings.max_connections,
                 progress_every=client_settings.progress_every,
+                language=client_settings.language,
             )
 
     return asyncio.run(go())

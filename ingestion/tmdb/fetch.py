@@ -134,6 +134,7 @@ class Fetcher:
                         "media_type": media_type,
                         "work_item_id": item.work_item_id,
                         "fetched_at": _now(),
+                        "requested_language": self.language,
                         "payload": json.dumps(document, ensure_ascii=False, separators=(",", ":")),
                     }
                 )
@@ -191,9 +192,10 @@ async def fetch_all(
     land_every: int,
     workers: int,
     progress_every: float,
+    language: str = "en-US",
 ) -> FetchSummary:
-    """Fetch every item; land outcomes every `land_every` titles. Auth errors stop it all."""
-    fetcher = Fetcher(client)
+    """Fetch every item in `language`; land outcomes every `land_every` titles. Auth errors stop it all."""
+    fetcher = Fetcher(client, language)
     summary = FetchSummary(titles=len(items))
     queue: asyncio.Queue[WorkItem] = asyncio.Queue()
     for item in items:

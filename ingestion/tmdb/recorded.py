@@ -7,6 +7,7 @@ live in data/sample/tmdb (see its README):
 
     movie/<id>.json, tv/<id>.json   details with every appended response
     search_movie.json                {query (case-folded): [id or summary, ...]}
+    configuration.json               `/configuration` (image base URL and sizes)
 
 `/find/<imdb id>` is answered from the external ids of the recorded details.
 The fake TMDB of the tests and the benchmark (tests/fakes/tmdb_server.py) reuses
@@ -49,6 +50,10 @@ class RecordedTmdb:
         self.search_index: dict[str, list[Any]] = (
             json.loads(search_file.read_text(encoding="utf-8")) if search_file.exists() else {}
         )
+        configuration_file = directory / "configuration.json"
+        self.configuration: dict[str, Any] | None = (
+            json.loads(configuration_file.read_text(encoding="utf-8")) if configuration_file.exists() else None
+        )
         self.by_imdb: dict[str, tuple[str, int]] = {}
         for (media_type, tmdb_id), document in self.details.items():
             imdb_id = document.get("imdb_id") or (document.get("external_ids") or {}).get("imdb_id")
@@ -69,6 +74,8 @@ class RecordedTmdb:
         if len(parts) == 2 and parts[0] in ("movie", "tv") and parts[1] == "changes":
             # the recordings do not change: every change list is empty
             return 200, {"results": [], "page": 1, "total_pages": 1, "total_results": 0}
+        if parts == ["configuration"]:
+            return (200, self.configuration) if self.configuration is not None else (404, NOT_FOUND)
         if parts == ["search", "movie"]:
             entries = self.search_index.get(query.get("query", "").strip().casefold(), [])
             results = [self.summary("movie", e) if isinstance(e, int) else e for e in entries]

@@ -16,6 +16,7 @@ RAW_TITLES_TABLE = "tmdb_titles"
 RAW_FETCH_LOG_TABLE = "tmdb_fetch_log"
 
 RAW_CHANGES_TABLE = "tmdb_changes"
+RAW_CONFIGURATION_TABLE = "tmdb_configuration"
 
 # TMDB's change lists: the ids changed in a start_date..end_date window of at most 14 days
 # (dbt var tmdb_change_list_max_days decides the window; this is the API's own path per type).

@@ -61,11 +61,19 @@
         {%- do log('marquee: ' ~ ('a check before the build failed (the warehouse lock, or the marts\' schema)' if lock_failed else 'the warehouse lock was not held') ~ ': nothing was published', info=true) -%}
         {{ return('') }}
     {%- endif -%}
-    {%- for _ in range(50) -%}
-        {%- for uid, node in nodes.items() if uid not in touched and node.resource_type in ('model', 'snapshot', 'seed') -%}
-            {%- for parent in node.depends_on.nodes if parent in touched -%}
-                {%- if uid not in touched -%}{%- do touched.append(uid) -%}{%- endif -%}
-            {%- endfor -%}
+    {#- Everything downstream of a failure is touched too: one walk over the children, with
+        `touched` as its own work list (a node joins it once, and its children are visited
+        when the loop reaches it), whatever the depth of the DAG. -#}
+    {%- set children = {} -%}
+    {%- for uid, node in nodes.items() if node.resource_type in ('model', 'snapshot', 'seed') -%}
+        {%- for parent in node.depends_on.nodes -%}
+            {%- if parent not in children -%}{%- do children.update({parent: []}) -%}{%- endif -%}
+            {%- do children[parent].append(uid) -%}
+        {%- endfor -%}
+    {%- endfor -%}
+    {%- for uid in touched -%}
+        {%- for child in children.get(uid, []) if child not in touched -%}
+            {%- do touched.append(child) -%}
         {%- endfor -%}
     {%- endfor -%}
     {%- set all_domains = [] -%}

@@ -1,11 +1,11 @@
 {#-
-    A TMDB image URL from an image path (`/abc.jpg`) and a size (`w500`,
-    `original`): the configurable image base (var tmdb_image_base_url, env
-    TMDB_IMAGE_BASE_URL) + size + path; null when the path is null or blank.
+    A TMDB image URL from an image path (`/abc.jpg`): base URL + size + path, each
+    argument a SQL expression; the base and size come from int_tmdb_image_settings
+    (TMDB's /configuration). Null when the path is null or blank.
 -#}
-{% macro tmdb_image_url(path_expression, size) -%}
+{% macro tmdb_image_url(path_expression, base_url_expression, size_expression) -%}
     case
         when nullif(trim({{ path_expression }}), '') is not null
-            then '{{ var("tmdb_image_base_url") | replace("'", "''") }}' || '{{ size }}' || {{ path_expression }}
+            then {{ base_url_expression }} || {{ size_expression }} || {{ path_expression }}
     end
 {%- endmacro %}

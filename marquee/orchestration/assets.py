@@ -104,8 +104,9 @@ class ShowsConfig(dg.Config):
 SHOWS_KEYS = [source_key("shows", "shows")]
 APP_KEYS = source_keys("app")
 TMDB_TITLES_KEY = source_key("tmdb", "tmdb_titles")
-# What the fetch also appends, and what its next run reads (so not declared as its outputs: see above).
-FETCH_FEEDBACK_TABLES = ("tmdb_fetch_log", "tmdb_changes")
+# What the fetch also appends (the log, the change lists, the image configuration), and what its next
+# run reads (so not declared as its outputs: see above).
+FETCH_FEEDBACK_TABLES = ("tmdb_fetch_log", "tmdb_changes", "tmdb_configuration")
 
 
 @dg.multi_asset(

@@ -11,6 +11,10 @@ availability as (
     where reject_reason is null
 ),
 
+image_settings as (
+    select * from {{ ref('int_tmdb_image_settings') }}
+),
+
 fingerprints as (
     select
         media_id,
@@ -29,13 +33,15 @@ final as (
         media.media_type,
         media.title,
         media.runtime_minutes,
-        {{ tmdb_image_url('media.poster_path', var('tmdb_poster_size')) }} as poster_url,
+        {{ tmdb_image_url('media.poster_path', 'image_settings.image_base_url', 'image_settings.poster_size') }}
+            as poster_url,
         fingerprints.availability,
         md5(coalesce(fingerprints.availability, '')) as availability_hash,
         media.fetched_at
     from media
     left join fingerprints
         on media.media_id = fingerprints.media_id
+    cross join image_settings
 )
 
 select * from final

@@ -1,7 +1,9 @@
 -- One row per title x region x offer type x provider of the latest response's
--- watch/providers, with the reason it cannot be used (null when it can): a
--- provider id that is missing or not a whole number, or a provider listed twice
--- for the same region and offer type (the first stays).
+-- watch/providers, in the regions var tmdb_watch_regions names (all when empty), with
+-- the reason it cannot be used (null when it can): a provider id that is missing or
+-- not a whole number, or a provider listed twice for the same region and offer type
+-- (the first stays).
+{%- set watch_regions = tmdb_watch_regions() %}
 with
 
 titles as (
@@ -18,6 +20,9 @@ regions as (
         region.value as offers
     from titles
     {{ json_object_entries("titles.payload -> 'watch/providers' -> 'results'", 'region') }}
+    {%- if watch_regions %}
+    where region.key in ({% for code in watch_regions %}'{{ code }}'{% if not loop.last %}, {% endif %}{% endfor %})
+    {%- endif %}
 ),
 
 offer_types as (

@@ -1,6 +1,8 @@
 {#-
     The trailer of each title: a YouTube video of type Trailer; official ones
-    first, then English, then the highest resolution, then the earliest
+    first, then those in the language the title was asked in (`[sources.tmdb]
+    language`; English for responses landed before it was recorded), then the
+    highest resolution, then the earliest
     published (the first official trailer rather than a late re-cut), then the
     key for determinism. Titles without a YouTube trailer get no row.
 -#}
@@ -17,7 +19,10 @@ trailers as (
             partition by media_id
             order by
                 coalesce(is_official, false) desc,
-                case when language_code = 'en' then 0 else 1 end,
+                case
+                    when language_code = lower(split_part(coalesce(requested_language, 'en'), '-', 1)) then 0
+                    else 1
+                end,
                 resolution desc nulls last,
                 published_at asc nulls last,
                 video_key asc

@@ -18,6 +18,7 @@ videos as (
         cast(video.value ->> 'official' as boolean) as is_official,
         cast(video.value ->> 'size' as integer) as resolution,
         video.value ->> 'iso_639_1' as language_code,
+        titles.requested_language,
         cast(
             replace(replace(video.value ->> 'published_at', 'T', ' '), 'Z', '') as timestamp
         ) as published_at

@@ -12,6 +12,10 @@ trailers as (
     select * from {{ ref('int_tmdb_trailers_chosen') }}
 ),
 
+image_settings as (
+    select * from {{ ref('int_tmdb_image_settings') }}
+),
+
 directors as (
     -- films: the first credited director; series: the first creator
     select
@@ -68,8 +72,10 @@ final as (
         titles.popularity,
         titles.vote_average,
         titles.vote_count,
-        {{ tmdb_image_url('titles.poster_path', var('tmdb_poster_size')) }} as poster_url,
-        {{ tmdb_image_url('titles.backdrop_path', var('tmdb_backdrop_size')) }} as backdrop_url,
+        {{ tmdb_image_url('titles.poster_path', 'image_settings.image_base_url', 'image_settings.poster_size') }}
+            as poster_url,
+        {{ tmdb_image_url('titles.backdrop_path', 'image_settings.image_base_url', 'image_settings.backdrop_size') }}
+            as backdrop_url,
         trailers.trailer_url,
         first_directors.person_name as director,
         titles.fetched_at
@@ -78,6 +84,7 @@ final as (
         on titles.media_id = trailers.media_id
     left join first_directors
         on titles.media_id = first_directors.media_id
+    cross join image_settings
 )
 
 select * from final

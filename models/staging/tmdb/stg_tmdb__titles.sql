@@ -15,6 +15,7 @@ parsed as (
         media_type,
         work_item_id,
         fetched_at at time zone 'UTC' as fetched_at,
+        nullif(trim(requested_language), '') as requested_language,
         {{ parse_json('payload') }} as payload
     from source
 ),
@@ -27,6 +28,7 @@ renamed as (
         load_id,
         work_item_id,
         fetched_at,
+        requested_language,
         coalesce(
             nullif(payload ->> 'imdb_id', ''),
             nullif(payload -> 'external_ids' ->> 'imdb_id', '')
