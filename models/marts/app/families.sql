@@ -29,7 +29,7 @@ member_counts as (
 invitation_counts as (
     select
         family_id,
-        sum(case when status = 'pending' then 1 else 0 end) as pending_invitations_count
+        count(case when status = 'pending' then 1 end) as pending_invitations_count
     from invitations
     group by family_id
 ),

@@ -38,8 +38,8 @@ per_title as (
         family_id,
         media_item_id,
         count(distinct case when not is_finished then user_id end) as interested_members_count,
-        sum(case when not is_finished then priority_rank else 0 end) as priority_score,
-        sum(case when not is_finished and priority = 'HIGH' then 1 else 0 end) as high_priority_count,
+        cast(sum(case when not is_finished then priority_rank else 0 end) as {{ dbt.type_bigint() }}) as priority_score,
+        count(case when not is_finished and priority = 'HIGH' then 1 end) as high_priority_count,
         sum(case when is_finished then 1 else 0 end) as completed_members_count
     from member_entries
     group by family_id, media_item_id

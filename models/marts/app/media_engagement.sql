@@ -25,7 +25,7 @@ entry_stats as (
     select
         media_item_id,
         count(*) as watchlist_adds,
-        sum(case when is_completed then 1 else 0 end) as completed_count,
+        count(case when is_completed then 1 end) as completed_count,
         count(rating) as ratings_count,
         avg(rating) as average_rating
     from entries
@@ -36,7 +36,7 @@ reaction_stats as (
     select
         media_item_id,
         count(*) as reactions_count,
-        sum(reaction_weight) as weighted_reaction_score
+        cast(sum(reaction_weight) as {{ dbt.type_bigint() }}) as weighted_reaction_score
     from reactions
     group by media_item_id
 ),
@@ -46,7 +46,7 @@ recommendation_stats as (
         media_item_id,
         count(*) as recommendations_count,
         sum(case when status <> 'pending' then 1 else 0 end) as recommendations_answered_count,
-        sum(case when is_accepted then 1 else 0 end) as recommendations_accepted_count
+        count(case when is_accepted then 1 end) as recommendations_accepted_count
     from recommendations
     group by media_item_id
 ),

@@ -44,7 +44,7 @@ entry_counts as (
     select
         user_id,
         count(*) as watchlist_entries_count,
-        sum(case when is_finished then 1 else 0 end) as completed_entries_count
+        count(case when is_finished then 1 end) as completed_entries_count
     from entries
     group by user_id
 ),
