@@ -332,9 +332,9 @@ def test_image_settings_language_and_regions_come_from_configuration_and_setting
         assert failed.code == 0, failed.err
         assert "marquee: TMDB configuration:" in failed.err and "the image settings last read stay in use" in failed.err
         assert warehouse.scalar("select image_base_url from intermediate.int_tmdb_image_settings") == "https://cdn2.example/p/"
-        # TMDB_IMAGE_BASE_URL replaces TMDB's base URL (a CDN of one's own)
+        # TMDB_IMAGE_BASE_URL replaces TMDB's base URL (a CDN of one's own; the fetch refreshes the view)
         monkeypatch.setenv("TMDB_IMAGE_BASE_URL", "https://own-cdn.example/")
-        assert warehouse.marquee("build", "--select", "int_tmdb_image_settings").code == 0
+        assert warehouse.marquee("ingest", "tmdb").code == 0
         assert warehouse.scalar("select image_base_url from intermediate.int_tmdb_image_settings") == "https://own-cdn.example/"
 
 
