@@ -8,6 +8,7 @@ import re
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -136,6 +137,33 @@ def test_a_killed_plain_dbt_build_holds_the_lease_until_released(
     assert result.returncode == 0, result.stdout[-3000:]
     assert publications(warehouse) == 2
     assert warehouse.scalar("select count(*) from ops.warehouse_lock") == 0  # released at the end of the run
+
+
+@pytest.mark.postgres
+def test_a_plain_dbt_build_whose_publish_fails_leaves_no_lease(
+    postgres_warehouse: Warehouse, warehouse_templates: WarehouseTemplates
+) -> None:
+    """A publish that raises makes dbt skip the hook that releases the lease; the hooks' session
+    holds the warehouse instead of the lease by then, and its lock ends with the process."""
+    warehouse = postgres_warehouse
+    start_from_feed_a(warehouse, warehouse_templates)
+    before = published(warehouse)
+    with warehouse.target.transaction() as cur:  # a database error in the middle of the publish
+        cur.execute("alter table ops.publications add constraint refuse_all check (false) not valid")
+    failed = dbt(warehouse, "build", "--select", "stg_shows__shows", timeout=120)
+    assert failed.returncode != 0 and "refuse_all" in failed.stdout, failed.stdout[-3000:]
+    assert published(warehouse) == before  # the switch was rolled back
+    assert warehouse.scalar("select count(*) from ops.warehouse_lock") == 0  # no lease left to expire
+    holders = "select count(*) from pg_locks where locktype = 'advisory' and objid = 1620564350"
+    deadline = time.monotonic() + 10  # PostgreSQL ends the dead process's session asynchronously
+    while warehouse.scalar(holders) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert warehouse.scalar(holders) == 0
+    with warehouse.target.transaction() as cur:
+        cur.execute("alter table ops.publications drop constraint refuse_all")
+    result = warehouse.marquee("build", "--select", "stg_shows__shows")  # at once: nothing to release
+    assert result.code == 0, result.err
+    assert publications(warehouse) == 2
 
 
 def test_the_lock_key_is_the_same_in_python_and_sql() -> None:

@@ -61,6 +61,8 @@
         {%- do log('marquee: ' ~ ('a check before the build failed (the warehouse lock, or the marts\' schema)' if lock_failed else 'the warehouse lock was not held') ~ ': nothing was published', info=true) -%}
         {{ return('') }}
     {%- endif -%}
+    {#- from here on the warehouse is held by this session, not by a lease (warehouse_lock.sql) -#}
+    {%- do take_over_warehouse_lock() -%}
     {#- Everything downstream of a failure is touched too: one walk over the children, with
         `touched` as its own work list (a node joins it once, and its children are visited
         when the loop reaches it), whatever the depth of the DAG. -#}

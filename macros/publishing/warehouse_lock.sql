@@ -14,6 +14,12 @@
     and, when it runs dbt itself, passes that connection's backend pid in the
     environment variable MARQUEE_LOCK_PID (read at run time: see marquee_lock_pid()). Each side first marks itself, then looks for the other,
     so two writers can both refuse but never both go on.
+
+    The on-run-end hooks run on one connection: there, a dbt run hands its lease
+    over to that session's advisory lock (take_over_warehouse_lock, first thing
+    in publish_marts), so that a publish or prune that raises, which makes dbt
+    skip the hook that would release the lease, leaves no lease behind: the
+    session ends with the process and PostgreSQL drops its lock.
 -#}
 {% macro acquire_warehouse_lock() -%}
     {{ return(adapter.dispatch('acquire_warehouse_lock', 'marquee')()) }}
@@ -99,7 +105,7 @@
 {%- endmacro %}
 
 {% macro postgres__holds_warehouse_lock() -%}
-    {%- if marquee_lock_pid() is not none -%}{{ return(true) }}{%- endif -%}
+    {%- if marquee_lock_pid() is not none or session_holds_advisory_lock() -%}{{ return(true) }}{%- endif -%}
     {%- set mine -%}
         select count(*) from ops.warehouse_lock where lock_name = 'warehouse' and holder = '{{ invocation_id }}'
     {%- endset -%}
@@ -119,6 +125,10 @@
 
 {% macro postgres__release_warehouse_lock(force) -%}
     {%- if not execute or marquee_lock_pid() is not none -%}{{ return('') }}{%- endif -%}
+    {%- if session_holds_advisory_lock() -%}
+        {#- unlocked explicitly: PostgreSQL ends a closed session asynchronously -#}
+        {%- do run_query('select pg_advisory_unlock(' ~ warehouse_lock_key() ~ ')') -%}
+    {%- endif -%}
     {%- if adapter.get_relation(database=target.database, schema='ops', identifier='warehouse_lock') is none -%}
         {{ return('') }}
     {%- endif -%}
@@ -128,4 +138,52 @@
         {%- if not force %} and holder = '{{ invocation_id }}'{% endif %}
     {%- endcall -%}
     {%- do marquee_commit() -%}
+{%- endmacro %}
+
+{#-
+    On-run-end (first thing in publish_marts): hand this run's lease over to the
+    advisory lock of the hooks' session, then delete the lease. From then on the
+    warehouse is held exactly as long as that session lives: a hook that raises
+    ends the run, the session ends with it, and no lease is left to expire.
+    Nothing to do on DuckDB (the flock ends with the process) or when marquee
+    runs dbt (marquee holds the advisory lock itself).
+-#}
+{% macro take_over_warehouse_lock() -%}
+    {{ return(adapter.dispatch('take_over_warehouse_lock', 'marquee')()) }}
+{%- endmacro %}
+
+{% macro default__take_over_warehouse_lock() -%}
+{%- endmacro %}
+
+{% macro postgres__take_over_warehouse_lock() -%}
+    {%- if not execute or marquee_lock_pid() is not none or session_holds_advisory_lock() -%}{{ return('') }}{%- endif -%}
+    {#- the lease keeps everyone else out, but a writer that is checking holds the advisory lock
+        for a moment before it sees the lease and gives up: wait for it, briefly -#}
+    {%- set taken = [] -%}
+    {%- for attempt in range(20) if not taken -%}
+        {%- if run_query('select pg_try_advisory_lock(' ~ warehouse_lock_key() ~ ')').columns[0].values()[0] -%}
+            {%- do taken.append(true) -%}
+        {%- else -%}
+            {%- do run_query('select pg_sleep(0.25)') -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- if not taken -%}
+        {%- do log('marquee: the hooks could not take over the lease; it is released at the end of the run as before', info=true) -%}
+        {{ return('') }}
+    {%- endif -%}
+    {%- do marquee_begin() -%}
+    {%- call statement('hand_over_lease', auto_begin=false) -%}
+        delete from ops.warehouse_lock where lock_name = 'warehouse' and holder = '{{ invocation_id }}'
+    {%- endcall -%}
+    {%- do marquee_commit() -%}
+{%- endmacro %}
+
+{#- Does this session hold the advisory lock of the warehouse (PostgreSQL)? -#}
+{% macro session_holds_advisory_lock() -%}
+    {%- set held -%}
+        select count(*) from pg_locks
+        where locktype = 'advisory' and granted and classid = 0 and objid = {{ warehouse_lock_key() }}::bigint::oid
+            and pid = pg_backend_pid()
+    {%- endset -%}
+    {{ return(run_query(held).columns[0].values()[0] > 0) }}
 {%- endmacro %}
