@@ -9,7 +9,7 @@
         materialized='incremental',
         incremental_strategy='audited_append',
         on_schema_change='append_new_columns',
-        pre_hook="{{ set_reconcile_planner() }}",
+        pre_hook="{{ set_reconcile_planner(merge_joins=false) }}",
         post_hook="{{ analyze_relation(this) }}",
         audits={
             'one row per landed record': "select load_id, record_index from __staged__
