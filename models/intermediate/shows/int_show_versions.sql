@@ -50,7 +50,7 @@
         unique_key='version_id',
         incremental_strategy='audited_delete_insert',
         on_schema_change='fail',
-        pre_hook="{{ set_reconcile_planner() }}",
+        pre_hook="{{ set_reconcile_planner(merge_joins=false) }}",
         post_hook="{{ analyze_relation(this) }}",
         full_refresh=false,
         delete_also="record_type = 'show' and valid_from >= (
