@@ -204,7 +204,7 @@ class FullLoad:
         row.checks = [
             _check("<= 3x limit", run.seconds <= 3 * lim.seconds),
             _check(">= 20x baseline", baseline_s >= 20 * run.seconds),
-            _check("peak RSS < 1.5 GiB", run.peak_rss < 1.5 * GIB),
+            _check("peak RSS < 1 GiB", run.peak_rss < 1 * GIB),
         ]
         return [row]
 
