@@ -420,3 +420,53 @@ def test_pruning_keeps_the_latest_tmdb_payload_of_every_title(
     build(warehouse)
     assert warehouse.sql("select * from marts.media order by media_id") == media
     assert warehouse.sql("select * from marts.media_history order by 1, 2") == history
+
+
+def test_pruning_keeps_only_the_change_list_rows_the_work_list_can_read(
+    duckdb_warehouse: Warehouse, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """raw.tmdb_changes stays bounded: a change row goes once the title was fetched again after
+    it (or never counted), a title whose refetch keeps failing keeps its row, and the markers of
+    windows before the last covered one go; the work list and the change window are unchanged.
+    (DuckDB: the SQL is portable; the TMDB pruning test above runs it on PostgreSQL too.)"""
+    from tests.fakes.tmdb_server import FakeTmdb
+    from tests.test_tmdb_pipeline import CANARY, FAST_CLIENT, FEED as TMDB_FEED
+
+    warehouse = duckdb_warehouse
+    for name, value in FAST_CLIENT.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("TMDB_API_READ_TOKEN", raising=False)
+    with FakeTmdb(token=CANARY) as tmdb:
+        monkeypatch.setenv("TMDB_API_BASE_URL", tmdb.base_url)
+        monkeypatch.setenv("TMDB_API_KEY", CANARY)
+        land(warehouse, tmp_path, "feed.json", TMDB_FEED, "2026-12-01T00:00:00Z")
+        build(warehouse)
+        assert warehouse.marquee("ingest", "tmdb").code == 0  # the first window (14 days), every title
+        with warehouse.target.transaction() as cur:  # two days later
+            cur.execute("update raw.tmdb_fetch_log set attempted_at = attempted_at - interval '2 days'")
+            cur.execute("update raw.tmdb_changes set window_start = window_start - interval '2 days', "
+                        "window_end = window_end - interval '2 days'")  # fmt: skip
+        # the lists name Inception (refetched) and Ocean's Eleven (whose refetch fails)
+        tmdb.changes["movie"] = [27205, 161]
+        tmdb.fail_always("/3/movie/161", "500")
+        assert warehouse.marquee("ingest", "tmdb").code == 0
+        build(warehouse)  # the loads are processed
+    changes = "select media_type, tmdb_id, window_end from raw.tmdb_changes order by 1, 2 nulls first, 3"
+    before = warehouse.sql(changes)
+    assert [(kind, tmdb_id) for kind, tmdb_id, _ in before if tmdb_id] == [("movie", 161), ("movie", 27205)]
+    assert len({end for _, tmdb_id, end in before if tmdb_id is None}) == 2  # two windows read
+    work_list = warehouse.sql("select * from intermediate.int_tmdb_work_list order by 3")
+    window = warehouse.sql("select * from intermediate.int_tmdb_change_window")
+    # still to fetch: Ocean's Eleven (changed, its refetch failed) and the title TMDB does not know
+    assert [row[2] for row in work_list] == ["No Such Film Anywhere", "Ocean's Eleven"]
+
+    pruned = warehouse.marquee("prune", "--keep", "1")
+    assert pruned.code == 0, pruned.err
+    last_end = max(end for _, _, end in before)
+    assert warehouse.sql(changes) == [
+        ("movie", None, last_end), ("movie", 161, last_end), ("tv", None, last_end),
+    ]  # Inception's row (fetched again since) and the first window's markers went
+    assert warehouse.sql("select * from intermediate.int_tmdb_work_list order by 3") == work_list
+    assert warehouse.sql("select * from intermediate.int_tmdb_change_window") == window
+    assert warehouse.marquee("prune", "--keep", "1").code == 0  # a second prune removes nothing more
+    assert len(warehouse.sql(changes)) == 3

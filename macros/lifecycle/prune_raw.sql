@@ -19,9 +19,10 @@
       later version, or deleted: the deletion ledger int_app_row_deletions keeps
       that), and their key snapshots, except each table's newest processed one.
     - tmdb: payloads of a title that a later payload of the same title replaces;
-      the latest payload per title stays, whatever its age. raw.tmdb_fetch_log (one
-      small row per attempt, where the match and the work list read each item's
-      latest answers) is kept whole.
+      the latest payload per title stays, whatever its age; change-list rows that no
+      work item can count again, and the markers of windows before the last covered
+      one. raw.tmdb_fetch_log (one small row per attempt, where the match and the work
+      list read each item's latest answers) is kept whole.
     dlt's bookkeeping (_dlt_loads, _dlt_pipeline_state, _dlt_version) is left as
     dlt wrote it: dlt restores pipeline state through it. ops.pruned_loads
     records every pruned load (once), ops.prunes every prune with the loads, rows
