@@ -27,10 +27,10 @@ from typing import Any
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, dbt_assets
 
+from ingestion.shows.feed import redact_source
 from marquee import runs
 from marquee.orchestration.manifest import load_manifest
 from marquee.orchestration.settings import OrchestrationSettings
-from ingestion.shows.feed import redact_source
 from marquee.orchestration.steps import LandingFailed, run_landing_parts, run_step
 
 MANIFEST = load_manifest()
