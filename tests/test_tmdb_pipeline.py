@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -291,8 +292,8 @@ def test_image_settings_language_and_regions_come_from_configuration_and_setting
         assert fetched.code == 0, fetched.err
         assert "TMDB: read the image configuration (base URL and sizes)." in fetched.out
         assert tmdb.count("/3/configuration") == 1
-        languages = {seen.query.get("language") for seen in tmdb.requests if seen.path.startswith(("/3/movie/2", "/3/movie/1"))}
-        assert languages == {"de-DE"}
+        asked = [seen for seen in tmdb.requests if re.fullmatch(r"/3/(movie|tv)/[0-9]+|/3/search/movie", seen.path)]
+        assert asked and {seen.query.get("language") for seen in asked} == {"de-DE"}
         assert warehouse.marquee("build").code == 0
 
         # w500 is offered, w1280 is not: the backdrop falls back to `original`; TMDB's base URL
@@ -332,6 +333,15 @@ def test_image_settings_language_and_regions_come_from_configuration_and_setting
         assert failed.code == 0, failed.err
         assert "marquee: TMDB configuration:" in failed.err and "the image settings last read stay in use" in failed.err
         assert warehouse.scalar("select image_base_url from intermediate.int_tmdb_image_settings") == "https://cdn2.example/p/"
+        # an answer without images lands (as-is) but is no configuration: the last usable one
+        # stays in use, and the read stays due
+        tmdb.always.pop("/3/configuration")
+        tmdb.recorded.configuration = {"change_keys": ["title"]}
+        assert warehouse.marquee("ingest", "tmdb").code == 0
+        assert warehouse.scalar("select count(*) from raw.tmdb_configuration") == 3
+        assert warehouse.sql("select image_base_url, is_refresh_due from intermediate.int_tmdb_image_settings") == [
+            ("https://cdn2.example/p/", True)
+        ]
         # TMDB_IMAGE_BASE_URL replaces TMDB's base URL (a CDN of one's own; the fetch refreshes the view)
         monkeypatch.setenv("TMDB_IMAGE_BASE_URL", "https://own-cdn.example/")
         assert warehouse.marquee("ingest", "tmdb").code == 0

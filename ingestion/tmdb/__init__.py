@@ -159,7 +159,7 @@ class ClientSettings:
     max_total_wait: float  # a title gives up once its waits would exceed this many seconds
     land_every: int  # outcomes land every this many titles (one dlt load each)
     progress_every: float  # seconds between progress lines
-    language: str = "en-US"  # the language titles are asked in (TMDB's `language`, an IETF tag)
+    language: str  # the language titles are asked in (TMDB's `language`, an IETF tag)
 
     @classmethod
     def from_config(cls, **overrides: Any) -> ClientSettings:

@@ -73,10 +73,14 @@ def _now() -> datetime:
     return datetime.now(timezone.utc)
 
 
+# what the fetch asks in when no language is given (the configured one: [sources.tmdb] language)
+DEFAULT_LANGUAGE = "en-US"
+
+
 class Fetcher:
     """Turns work items into outcome rows through one `TmdbClient`."""
 
-    def __init__(self, client: TmdbClient, language: str = "en-US") -> None:
+    def __init__(self, client: TmdbClient, language: str = DEFAULT_LANGUAGE) -> None:
         self.client = client
         self.language = language
         # one details request per TMDB title per run, however many items lead to it
@@ -192,7 +196,7 @@ async def fetch_all(
     land_every: int,
     workers: int,
     progress_every: float,
-    language: str = "en-US",
+    language: str = DEFAULT_LANGUAGE,
 ) -> FetchSummary:
     """Fetch every item in `language`; land outcomes every `land_every` titles. Auth errors stop it all."""
     fetcher = Fetcher(client, language)

@@ -2,11 +2,10 @@
     Prunes TMDB, of the processed loads beyond the newest `keep`:
     - raw.tmdb_titles: the payloads that a later payload of the same title replaces; the latest
       payload per title stays, whatever its age;
-    - raw.tmdb_changes: the change-list rows no model can read again. A title's row counts for a
-      work item while the item's latest success is that title, fetched on a day before the
-      window's end (int_tmdb_work_list); latest successes only move later, so a row no item
-      counts it for now never counts again. Of the marker rows (the windows read), those of
-      windows that ended before the last covered one go (int_tmdb_change_window reads only that).
+    - raw.tmdb_changes: the change-list rows that count for no work item
+      (int_tmdb_changes_unfetched: latest successes only move later, so such a row never counts
+      again), and the marker rows of windows that ended before the last one covered
+      (int_tmdb_change_window's last_covered_date: the window model reads no other).
     raw.tmdb_fetch_log is kept whole (the matches and the work list read every item's latest
     answers). See prune_raw.
 -#}
@@ -25,35 +24,21 @@
     {%- set statements = [[raw, replaced]] -%}
     {%- set relations = [raw] -%}
     {%- set changes = graph_relation('tmdb', 'tmdb_changes') -%}
-    {%- set fetch_log = graph_relation('tmdb', 'tmdb_fetch_log') -%}
-    {%- if relation_exists(changes) and relation_exists(fetch_log) -%}
+    {#- the rows that still count and the last window covered, as the models that read the
+        change lists define them (so this rule cannot drift from theirs) -#}
+    {%- set unfetched = graph_relation('int_tmdb_changes_unfetched') -%}
+    {%- set window = graph_relation('int_tmdb_change_window') -%}
+    {%- if relation_exists(changes) and relation_exists(unfetched) and relation_exists(window) -%}
         {%- set row = changes.identifier -%}
         {%- set dead_changes -%}
             _dlt_load_id in {{ in_list(load_ids) }} and (
                 (tmdb_id is not null and not exists (
-                    select 1 from (
-                        select
-                            tmdb_id,
-                            media_type,
-                            attempted_at,
-                            row_number() over (partition by work_item_id order by attempted_at desc) as recency
-                        from {{ fetch_log }}
-                        where status = 'success'
-                    ) as latest
-                    where latest.recency = 1
-                        and latest.tmdb_id = {{ row }}.tmdb_id
-                        and latest.media_type = {{ row }}.media_type
-                        and cast(latest.attempted_at at time zone 'UTC' as date) < {{ row }}.window_end
+                    select 1 from {{ unfetched }} as counted
+                    where counted.media_type = {{ row }}.media_type
+                        and counted.tmdb_id = {{ row }}.tmdb_id
+                        and counted.window_end = {{ row }}.window_end
                 ))
-                or (tmdb_id is null and window_end < (
-                    select max(covered.window_end) from (
-                        select window_end from {{ changes }}
-                        where tmdb_id is null
-                            and window_end <= cast(current_timestamp at time zone 'UTC' as date)
-                        group by window_end
-                        having count(distinct media_type) = 2
-                    ) as covered
-                ))
+                or (tmdb_id is null and window_end < (select last_covered_date from {{ window }}))
             )
         {%- endset -%}
         {%- do statements.append([changes, dead_changes]) -%}

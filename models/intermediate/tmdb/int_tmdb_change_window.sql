@@ -4,7 +4,8 @@
     most var tmdb_change_list_max_days days at once: when the last window read ended
     earlier than that, or none was ever read, the window is the latest such span and
     `is_fallback` says the days before it are covered by the refresh window alone
-    (var tmdb_refresh_days, int_tmdb_work_list). A view: current as soon as a window lands.
+    (var tmdb_refresh_days, int_tmdb_work_list). `last_covered_date` is the end of the last
+    window covered (pruning keeps its markers). A view: current as soon as a window lands.
 -#}
 with
 
@@ -42,7 +43,8 @@ final as (
             else last_end
         end as start_date,
         today_date as end_date,
-        coalesce(last_end < earliest_start, false) as is_fallback
+        coalesce(last_end < earliest_start, false) as is_fallback,
+        last_end as last_covered_date
     from bounds
 )
 

@@ -19,10 +19,13 @@ configurations as (
 ),
 
 ranked as (
+    -- an answer without an image base URL is no configuration: the last usable one stays, and
+    -- the refresh stays due
     select
         *,
         row_number() over (order by fetched_at desc, load_id desc) as recency
     from configurations
+    where image_base_url is not null
 ),
 
 latest as (
