@@ -44,13 +44,14 @@ def shows_source(
     http_timeout_seconds: float = dlt.config.value,
     deadline_seconds: float = dlt.config.value,
     max_nesting_depth: int = dlt.config.value,
+    whole_document_max_mib: int = dlt.config.value,
 ) -> DltResource:
     """The show-time feed `source` as fetched at `fetched_at`: one resource, `shows`."""
     feed = ShowsFeed(
         source,
         fetched_at,
         FeedSettings(int(batch_size), int(progress_every), float(http_timeout_seconds), float(deadline_seconds),
-                     int(max_nesting_depth)),
+                     int(max_nesting_depth), int(whole_document_max_mib)),
     )  # fmt: skip
 
     @dlt.resource(

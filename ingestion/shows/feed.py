@@ -1,8 +1,17 @@
 """Read a show-time feed (a file path or an http(s) URL) as a stream of Arrow batches.
 
-The document is parsed incrementally with ijson, so a feed of millions of shows
-never sits in memory as Python objects: records are turned into columnar
-batches of `batch_size` rows as they stream past. Every value is kept as-is
+Records never sit in memory as Python objects all at once: they are turned
+into columnar batches of `batch_size` rows as they go past. Two parsers give
+the same records:
+- a document of at most `whole_document_max_mib` is read whole and split by
+  msgspec (native) into each record's bytes without building them; a record
+  that is a flat object (no nested value) is built by msgspec, any other one
+  by the streaming parser below, from its own bytes (so nesting limits and
+  escapes are judged exactly as there);
+- a larger document, or one whose outline msgspec cannot read unambiguously
+  (a second `"allShows"`, an escape outside the records, invalid JSON or a
+  wrong shape), goes through ijson (yajl, streaming), which also gives the
+  error of a document that does not parse. Every value is kept as-is
 (as text; JSON numbers of any size as their exact decimal text, booleans in
 their JSON spelling) because typing and cleaning are dbt's job. A record that
 is not a JSON object is kept too, in `_invalid_record`, so staging can reject
@@ -21,6 +30,7 @@ from __future__ import annotations
 
 import contextlib
 import gzip
+import io
 import json
 import logging
 import re
@@ -36,7 +46,9 @@ from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 import ijson
+import msgspec
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from ingestion import redaction
 from ingestion.errors import MarqueeError
@@ -86,23 +98,50 @@ class FeedSettings:
     http_timeout_seconds: float  # connect and read timeout of a feed URL
     deadline_seconds: float  # a feed URL must be received completely within this time
     max_nesting_depth: int  # deepest nesting a record may have (the record object is level 1)
+    whole_document_max_mib: int  # a document up to this size is split natively (held in memory)
 
 
 @dataclass(frozen=True)
-class TooDeep:
-    """A record that was not built: nested deeper than the feed's max_nesting_depth."""
+class Unbuilt:
+    """A record that was not built: it lands with every field null and `reason` in
+    `_reject_reason`, and staging rejects it."""
 
-    depth: int
+    reason: str
 
-    @property
-    def reason(self) -> str:
-        return f"the record is nested deeper than {self.depth} levels"
+
+def too_deep(depth: int) -> Unbuilt:
+    return Unbuilt(f"the record is nested deeper than {depth} levels")
 
 
 def _storable(text: str) -> str:
     if text.isascii() and "\x00" not in text:
         return text
     return _UNSTORABLE.sub(REPLACEMENT, text)
+
+
+_KNOWN = frozenset(FEED_FIELDS)
+
+
+_NOT_CONVERTED = (pa.ArrowException, ArithmeticError, TypeError, ValueError)  # UnicodeError is a ValueError
+
+
+def _texts(values: list[Any]) -> pa.Array:
+    """A text column of raw values, as `_as_text` gives each; natively when they are all
+    storable strings, all integers or all booleans (the common cases)."""
+    try:
+        column = pa.array(values, pa.string())
+    except _NOT_CONVERTED:
+        try:
+            column = pa.array(values)
+        except _NOT_CONVERTED:  # e.g. an integer beyond 64 bits, mixed types
+            column = None
+        if column is not None and (pa.types.is_int64(column.type) or pa.types.is_boolean(column.type)):
+            return pc.cast(column, pa.string())
+        texts = [v if type(v) is str and v.isascii() and "\x00" not in v else _as_text(v) for v in values]
+        return pa.array(texts, pa.string())
+    if pc.any(pc.match_substring(column, "\x00")).as_py():
+        return pa.array([_as_text(v) for v in values], pa.string())
+    return column
 
 
 def _as_text(value: Any) -> str | None:
@@ -123,7 +162,7 @@ _CLOSE = ("end_map", "end_array")
 
 def records_at(events: Iterator[tuple[str, Any]], path: tuple[str, ...], max_depth: int) -> Iterator[Any]:
     """The items of the array at `path` (object keys from the root object), built from ijson's
-    basic events; an item nested deeper than `max_depth` levels is yielded as TooDeep, unbuilt.
+    basic events; an item nested deeper than `max_depth` levels is yielded unbuilt (`too_deep`).
     Returns (as the generator's return value) whether the array was there at all."""
     wanted = [("map", None)] + [("map", name) for name in path[:-1]] + [("array", path[-1])]
     outer: list[tuple[str, str | None]] = []  # the open containers above the items: (kind, key in parent)
@@ -139,7 +178,7 @@ def records_at(events: Iterator[tuple[str, Any]], path: tuple[str, ...], max_dep
             elif event in _CLOSE:
                 skipping -= 1
                 if not skipping:
-                    yield TooDeep(max_depth)
+                    yield too_deep(max_depth)
             continue
         if containers:
             top = containers[-1]
@@ -181,6 +220,86 @@ def records_at(events: Iterator[tuple[str, Any]], path: tuple[str, ...], max_dep
         elif in_records:
             yield value
     return found
+
+
+class _Records(msgspec.Struct):
+    allShows: msgspec.Raw  # noqa: N815 - the feed's own key
+
+
+class _Document(msgspec.Struct):
+    """The outline of a feed document: the records' array, unparsed."""
+
+    data: _Records
+
+
+_OUTLINE = msgspec.json.Decoder(_Document)
+_ITEMS = msgspec.json.Decoder(list[msgspec.Raw])
+_RECORD = msgspec.json.Decoder(float_hook=Decimal)  # numbers exact, as the streaming parser gives them
+_RECORDS_KEY = b'"' + RECORDS_PATH.split(".")[-1].encode() + b'"'
+
+
+def split_document(document: bytes) -> list[msgspec.Raw] | None:
+    """Each record's bytes, when the document's outline is unambiguous: valid JSON of the
+    expected shape, the records' key written once, and no escape outside the records' array
+    (a key spelled with escapes could name the records a second time). None otherwise."""
+    if document.count(_RECORDS_KEY) != 1:
+        return None
+    try:
+        array = _OUTLINE.decode(document).data.allShows
+        records = _ITEMS.decode(array)
+    except (msgspec.DecodeError, RecursionError):
+        return None
+    start = document.index(b"[", document.index(_RECORDS_KEY) + len(_RECORDS_KEY))
+    end = start + len(array)
+    if b"\\" in document[:start] or b"\\" in document[end:]:
+        return None
+    return records
+
+
+def record_from(raw: msgspec.Raw | bytes, max_depth: int) -> Any:
+    """One record from its bytes: built natively when it is a flat object (or not a
+    container), else by the streaming parser (nesting limit, escapes) exactly as in a
+    streamed document."""
+    try:
+        record = _RECORD.decode(raw)
+    except (msgspec.DecodeError, RecursionError):
+        pass
+    else:
+        if type(record) is dict:
+            if not any(type(v) is dict or type(v) is list for v in record.values()):
+                return record
+        elif type(record) is not list:
+            return record
+    events = ijson.basic_parse(io.BytesIO(b'{"r": [' + bytes(raw) + b"]}"))
+    return next(records_at(events, ("r",), max_depth))
+
+
+def records_from(raws: list[msgspec.Raw], max_depth: int) -> list[Any]:
+    """The records of `raws`, as `record_from` gives them; a run of flat objects (their
+    bytes hold one brace each and no bracket) is built in one native call."""
+    joined = b",".join(raws)
+    if joined.count(b"{") == len(raws) and b"[" not in joined:
+        try:
+            records = _RECORD.decode(b"[" + joined + b"]")
+        except (msgspec.DecodeError, RecursionError):
+            pass
+        else:
+            if all(type(r) is dict for r in records):  # one brace each: flat objects
+                return records
+    return [record_from(raw, max_depth) for raw in raws]
+
+
+def _read_up_to(stream: Any, limit: int) -> tuple[bytes | None, Any]:
+    """The whole stream as bytes when it holds at most `limit` bytes; else None and a stream
+    that still reads from the start."""
+    chunks, size = [], 0
+    while size <= limit:
+        chunk = stream.read(min(1 << 24, limit + 1 - size))
+        if not chunk:
+            return b"".join(chunks), stream
+        chunks.append(chunk)
+        size += len(chunk)
+    return None, _Prefixed(b"".join(chunks), stream)
 
 
 GZIP_MAGIC = b"\x1f\x8b"
@@ -262,6 +381,7 @@ class ShowsFeed:
         redaction.register(*redaction.url_secrets(source))
         self.fetched_at = fetched_at
         self.records_read = 0
+        self.parser = ""  # "native" or "streaming", once the records are read
 
     def fail(self, problem: str, transient: bool = False) -> FeedError:
         return FeedError(f"shows feed {self.label}: {problem}", transient=transient)
@@ -320,13 +440,25 @@ class ShowsFeed:
 
     def _records(self) -> Iterator[Any]:
         """Every record of the document (numbers exact: int or Decimal); the whole document must parse."""
+        max_depth = self.settings.max_nesting_depth
         try:
             with self._open() as stream:
-                found = yield from records_at(
-                    ijson.basic_parse(stream), tuple(RECORDS_PATH.split(".")), self.settings.max_nesting_depth
-                )
+                document, stream = _read_up_to(stream, self.settings.whole_document_max_mib * 1024**2)
+                records = split_document(document) if document is not None else None
+                self.parser = "streaming" if records is None else "native"
+                if records is not None:
+                    step = self.settings.batch_size
+                    for start in range(0, len(records), step):
+                        yield from records_from(records[start : start + step], max_depth)
+                    return
+                if document is not None:
+                    stream = io.BytesIO(document)
+                found = yield from records_at(ijson.basic_parse(stream), tuple(RECORDS_PATH.split(".")), max_depth)
         except ijson.JSONError as exc:
             raise self.fail(f"invalid JSON ({_first_line(exc) or 'truncated document'})") from None
+        except UnicodeDecodeError:  # yajl's answer to an escaped surrogate pair in the wrong order
+            after = f"after record {self.records_read:,}"
+            raise self.fail(f"invalid JSON ({after}: a wrongly paired escaped surrogate)") from None
         except (EOFError, gzip.BadGzipFile, zlib.error):
             raise self.fail("gzip data is corrupt or truncated") from None
         if not found:
@@ -335,37 +467,45 @@ class ShowsFeed:
     def arrow_batches(self) -> Iterator[pa.Table]:
         """The feed's records as Arrow tables of at most `batch_size` rows."""
         batch_size, progress_every = self.settings.batch_size, self.settings.progress_every
-        columns: dict[str, list[Any]] = {name: [] for name in ARROW_SCHEMA.names}
-        known = FEED_FIELDS
-        raw_columns = list(known.items())
+        batch: list[Any] = []
         for record in self._records():
-            index = self.records_read
+            batch.append(record)
             self.records_read += 1
-            if isinstance(record, dict):
-                for field, column in raw_columns:
-                    columns[column].append(_as_text(record.get(field)))
-                extra = {k: v for k, v in record.items() if k not in known}
-                columns["_extra_fields"].append(_as_text(extra) if extra else None)
-                columns["_invalid_record"].append(None)
-                columns["_reject_reason"].append(None)
-            else:
-                for _, column in raw_columns:
-                    columns[column].append(None)
-                columns["_extra_fields"].append(None)
-                too_deep = isinstance(record, TooDeep)
-                columns["_invalid_record"].append(None if too_deep else _as_text(record) if record is not None else "null")
-                columns["_reject_reason"].append(record.reason if too_deep else None)
-            columns["_record_index"].append(index)
-            if len(columns["_record_index"]) >= batch_size:
-                yield self._batch(columns)
-                columns = {name: [] for name in ARROW_SCHEMA.names}
+            if len(batch) >= batch_size:
+                yield self._batch(batch)
+                batch = []
             if self.records_read % progress_every == 0:
                 log.info("shows feed %s: %s records read", self.label, f"{self.records_read:,}")
-        if columns["_record_index"]:
-            yield self._batch(columns)
+        if batch:
+            yield self._batch(batch)
 
-    def _batch(self, columns: dict[str, list[Any]]) -> pa.Table:
-        rows = len(columns["_record_index"])
-        columns["_feed_fetched_at"] = [self.fetched_at] * rows
-        columns["_source"] = [self.label] * rows
-        return pa.Table.from_pydict(columns, schema=ARROW_SCHEMA)
+    def _batch(self, records: list[Any]) -> pa.Table:
+        """One Arrow table of `records`, the last ones read."""
+        rows = len(records)
+        first = self.records_read - rows
+        objects = all(type(r) is dict for r in records)
+        columns: dict[str, Any] = {}
+        for field, column in FEED_FIELDS.items():
+            if objects:
+                columns[column] = _texts([r.get(field) for r in records])
+            else:
+                columns[column] = _texts([r.get(field) if type(r) is dict else None for r in records])
+        columns["_extra_fields"] = [
+            _as_text({k: v for k, v in r.items() if k not in FEED_FIELDS})
+            if type(r) is dict and not r.keys() <= _KNOWN
+            else None
+            for r in records
+        ]
+        if objects:
+            columns["_invalid_record"] = columns["_reject_reason"] = pa.nulls(rows, pa.string())
+        else:
+            columns["_invalid_record"] = [
+                None if type(r) is dict or isinstance(r, Unbuilt) else "null" if r is None else _as_text(r)
+                for r in records
+            ]
+            columns["_reject_reason"] = [r.reason if isinstance(r, Unbuilt) else None for r in records]
+        columns["_record_index"] = pa.array(range(first, first + rows), pa.int64())
+        fetched_at = pa.scalar(self.fetched_at, ARROW_SCHEMA.field("_feed_fetched_at").type)
+        columns["_feed_fetched_at"] = pa.repeat(fetched_at, rows)
+        columns["_source"] = pa.repeat(pa.scalar(self.label, pa.string()), rows)
+        return pa.Table.from_pydict({name: columns[name] for name in ARROW_SCHEMA.names}, schema=ARROW_SCHEMA)
