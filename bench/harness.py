@@ -43,6 +43,7 @@ class Context:
     shared: dict[str, Any] = field(default_factory=dict)  # results scenarios pass on (S2 reuses S1)
     in_process: bool = False  # run the CLI in this process (the smoke test; no peak-memory figure)
     tmdb_titles: int = 200  # S4 size
+    peer_budget_seconds: float = 120.0  # the dlt scd2 peer is killed after this long per load
 
     def first_feed(self, shows: int) -> tuple[Path, FeedTruth]:
         key = ("first", shows, None)
@@ -77,6 +78,16 @@ class Step:
     seconds: float
     max_rss_bytes: int
     output: str
+
+
+@dataclass
+class PeerResult:
+    """One load by the dlt scd2 peer: its wall time and its table's rows afterwards."""
+
+    seconds: float
+    records: int
+    active: int
+    retired: int
 
 
 class Warehouse:
@@ -141,6 +152,20 @@ class Warehouse:
         if code != 0:
             raise BenchError(f"marquee {' '.join(args)} failed ({code}):\n{out.getvalue()[-3000:]}")
         return Step(seconds, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024, out.getvalue())
+
+    def peer(self, feed: Path, fetched_at: str, budget_seconds: float) -> PeerResult | None:
+        """Land `feed` with dlt's scd2 merge (bench/peer.py) in a child; None when it did not
+        finish within `budget_seconds` (it is killed)."""
+        command = [sys.executable, "-m", "bench.peer", "--target", self.target, "--feed", str(feed),
+                   "--fetched-at", fetched_at, "--pipelines-dir", str(self.dbt_target_path / "peer-pipelines")]
+        env = {**self.env, "RUNTIME__LOG_LEVEL": "ERROR"}
+        try:
+            done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=budget_seconds)
+        except subprocess.TimeoutExpired:
+            return None
+        if done.returncode != 0:
+            raise BenchError(f"the dlt scd2 peer failed ({done.returncode}):\n{done.stderr[-3000:]}")
+        return PeerResult(**json.loads(done.stdout.strip().splitlines()[-1]))
 
     def ingest(self, feed: Path, fetched_at: str) -> Step:
         return self.marquee("ingest", "shows", "--source", str(feed), "--fetched-at", fetched_at)

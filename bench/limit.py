@@ -1,11 +1,15 @@
 """The machine's limit: the least work that lands a feed, and a bare set-based merge.
 
 Bare load: the fastest way we found to get the feed's rows into a bare table
-(no constraints, no typing): parse the document with orjson into Arrow columns
-(as text, like raw), then DuckDB creates the table straight from the Arrow
-table, and PostgreSQL takes it through `COPY ... FROM STDIN (FORMAT csv)`.
-DuckDB's own `read_json` is slower on this document shape (one object holding
-one huge array is read by a single thread): see bench/README.md.
+(no constraints, no typing): msgspec (native) splits the document into its
+records' bytes and decodes them, 50,000 at a time, into structs of the feed's
+fields (unknown fields skipped unread), which become Arrow text columns (as
+raw), then DuckDB creates the table straight from the Arrow table, and
+PostgreSQL takes it through `COPY ... FROM STDIN (FORMAT csv)`. Measured on a
+1M-show feed on this machine: this parse 4.9 s; orjson into dicts 9.1 s;
+msgspec into one list of structs 5.0 s (and 1.2 GiB); DuckDB's own `read_json`
+20.5 s (and 2.2 GiB: one object holding one huge array is read by one thread);
+Arrow's JSON reader cannot keep numbers as text.
 
 Bare merge (S2's limit): the bare load of the new feed, then three hand-written
 statements against a master with a unique key: type and deduplicate the
@@ -22,9 +26,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import orjson
+import msgspec
 import pyarrow as pa
 import pyarrow.csv
+
+from ingestion.shows.feed import split_document
 
 FIELDS = (
     "movie_showTime",
@@ -49,21 +55,40 @@ class LimitResult:
     merge_seconds: float = 0.0
 
 
+BATCH = 50_000
+_Show = msgspec.defstruct(
+    "_Show", [(f.lower(), Any, None) for f in FIELDS], rename={f.lower(): f for f in FIELDS}
+)
+_SHOWS = msgspec.json.Decoder(list[_Show])
+
+
 def _text(value: Any) -> str | None:
-    if value is None or isinstance(value, str):
+    if value is None or type(value) is str:
         return value
-    if isinstance(value, bool):
+    if type(value) is bool:
         return "true" if value else "false"
     return str(value)
 
 
+def _column(values: list[Any]) -> pa.Array:
+    try:
+        return pa.array(values, pa.string())
+    except (pa.ArrowException, TypeError):
+        return pa.array([_text(v) for v in values], pa.string())
+
+
 def parse_feed(feed: Path) -> pa.Table:
     """The feed's records as an Arrow table of text columns plus record_index."""
-    records = orjson.loads(feed.read_bytes())["data"]["allShows"]
-    records = [r if isinstance(r, dict) else {} for r in records]
-    columns = {f.lower(): pa.array([_text(r.get(f)) for r in records], pa.string()) for f in FIELDS}
-    columns["record_index"] = pa.array(range(len(records)), pa.int64())
-    return pa.table(columns)
+    raws = split_document(feed.read_bytes())
+    if raws is None:
+        raise ValueError(f"{feed}: not a feed the bare load reads")
+    parts = []
+    for start in range(0, len(raws), BATCH):
+        shows = _SHOWS.decode(b"[" + b",".join(raws[start : start + BATCH]) + b"]")
+        columns = {f.lower(): _column([getattr(s, f.lower()) for s in shows]) for f in FIELDS}
+        columns["record_index"] = pa.array(range(start, start + len(shows)), pa.int64())
+        parts.append(pa.table(columns))
+    return pa.concat_tables(parts)
 
 
 def _bare_columns() -> str:

@@ -31,9 +31,9 @@ from bench.scenarios.tmdb import TITLES_REDUCED as TMDB_TITLES_REDUCED
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
 
 HEADER = (
-    "| Scenario | Target | Size | Marquee (s) | Limit (s) | Baseline (s, extrapolated) | Marquee / limit "
-    "| Baseline / Marquee | Targets | Details |\n"
-    "|---|---|---|---:|---:|---:|---:|---:|---|---|"
+    "| Scenario | Target | Size | Marquee (s) | Limit (s) | Baseline (s, extrapolated) | Peer: dlt scd2 (s) "
+    "| Marquee / limit | Baseline / Marquee | Peer / Marquee | Targets | Details |\n"
+    "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---|---|"
 )
 
 
@@ -54,8 +54,10 @@ def format_row(row: Row) -> str:
         _number(row.marquee_s),
         _number(row.limit_s),
         _number(row.baseline_s, 0),
+        _number(row.peer_s),
         _number(row.over_limit, 2, "x"),
         _number(row.baseline_speedup, 0, "x"),
+        _number(row.peer_speedup, 2, "x"),
         _checks(row),
         " ".join(row.details.replace("|", "/").split()),
     ]
@@ -113,6 +115,10 @@ def main(argv: list[str] | None = None) -> int:
         help="seconds the baseline may spend syncing its slice before it stops at a chunk boundary "
         "(default 30; 120 with --full)",
     )
+    parser.add_argument(
+        "--peer-budget", type=float,
+        help="seconds each load of the dlt scd2 peer may take before it is killed (default 60; 300 with --full)",
+    )
     parser.add_argument("--scratch", help="directory for the feeds and DuckDB files (default: the system temp)")
     parser.add_argument("--results", type=Path, default=RESULTS_DIR, help="where to write the results file")
     args = parser.parse_args(argv)
@@ -127,6 +133,8 @@ def main(argv: list[str] | None = None) -> int:
     tmdb_titles = args.tmdb_titles or (TMDB_TITLES if args.full else TMDB_TITLES_REDUCED)
     if args.baseline_budget is None:
         args.baseline_budget = 120.0 if args.full else 30.0
+    if args.peer_budget is None:
+        args.peer_budget = 300.0 if args.full else 60.0
     scenarios = registry()
     chosen = [name.strip().upper() for name in args.scenarios.split(",") if name.strip()]
     unknown = [name for name in chosen if name not in scenarios]
@@ -149,6 +157,7 @@ def main(argv: list[str] | None = None) -> int:
         sizes.append(f"S3 {', '.join(f'{s:,}' for s in scaling)} shows with {scaling_changes}")
     if uses_targets:
         sizes.append(f"baseline slice {args.baseline_rows:,} rows (or what it syncs in {args.baseline_budget:.0f} s)")
+        sizes.append(f"dlt scd2 peer at most {args.peer_budget:.0f} s per load")
     if "S4" in chosen:
         sizes.append(f"S4 {tmdb_titles:,} titles")
     info.append(f"- Sizes: {'; '.join(sizes)}; started {started:%Y-%m-%d %H:%M} UTC")
@@ -163,6 +172,7 @@ def main(argv: list[str] | None = None) -> int:
         scaling_changes=scaling_changes,
         baseline_rows=args.baseline_rows,
         baseline_budget_seconds=args.baseline_budget,
+        peer_budget_seconds=args.peer_budget,
         tmdb_titles=tmdb_titles,
     )
     lines: list[str] = []

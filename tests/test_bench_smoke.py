@@ -1,7 +1,8 @@
 """Smoke test of the benchmark suite (bench/), so it cannot rot: the feed
 generator at 1,000 shows (its truth counts are exact and deterministic,
 checked against the files themselves), S1+S2 at 1,000 shows end to end on
-DuckDB (the reconcile log must equal the generator's truth) and S4 at 20
+DuckDB (the reconcile log must equal the generator's truth; the dlt scd2 peer's
+active and retired rows equal what its rules give on the files) and S4 at 20
 titles against the fake TMDB at 200 requests/s with 5 ms latency (every title
 back exactly, every injected fault retried once). Timings are not asserted:
 benchmarks are run with `make bench`."""
@@ -19,6 +20,8 @@ from bench.generate import NEXT_FETCHED_AT, Changes, FeedTruth, write_feed, writ
 from bench.harness import BenchError, Context
 from bench.scenarios import tmdb as s4
 from bench.scenarios.shows import measure
+from ingestion.shows.feed import _as_text
+from ingestion.shows.settings import FEED_FIELDS
 from ingestion.tmdb import ClientSettings
 from tests.fakes.tmdb_server import SYNTHETIC_ID_BASE, synthetic_details
 from ingestion.tmdb.fetch import Batch
@@ -87,6 +90,11 @@ def test_generator_truth_is_exact_and_deterministic(tmp_path: Path) -> None:
     assert len(_records(tmp_path / "a2.json")) == next_truth.records
 
 
+def _rows(path: Path) -> list[tuple[str | None, ...]]:
+    """The rows the dlt scd2 peer lands of a feed: its 11 fields as the landing's text."""
+    return [tuple(_as_text(r.get(f)) for f in FEED_FIELDS) for r in _records(path)]
+
+
 def test_full_and_incremental_scenario_on_duckdb(tmp_path: Path) -> None:
     ctx = Context(scratch=tmp_path, shows=SHOWS, scaling_sizes=[SHOWS], scaling_changes=Changes.percent(SHOWS),
                   baseline_rows=200, in_process=True)
@@ -99,6 +107,17 @@ def test_full_and_incremental_scenario_on_duckdb(tmp_path: Path) -> None:
     assert result.limit_next is not None and result.limit_next.merge_seconds > 0
     assert result.baseline_first is not None and result.baseline_first.inserted == 200
     assert result.baseline_next is not None and result.baseline_next.rows == 200
+    # the peer (dlt scd2, row hash over the 11 fields, merge key cinema_id, every cinema listed again):
+    # every record is a row (an identical duplicate too); a row of the first feed whose values the second
+    # does not list is retired (changes, withdrawals, past shows and re-spellings alike), and a row of the
+    # second whose values were not active is inserted
+    first, second = _rows(ctx.first_feed(SHOWS)[0]), _rows(ctx.next_feed(SHOWS)[0])
+    assert result.peer_first is not None and result.peer_next is not None and not result.peer_timed_out
+    assert (result.peer_first.records, result.peer_first.active, result.peer_first.retired) == (SHOWS + 2, SHOWS + 2, 0)
+    kept = sum(1 for row in first if row in set(second))
+    inserted = sum(1 for row in second if row not in set(first))
+    assert (result.peer_next.active, result.peer_next.retired) == (kept + inserted, len(first) - kept)
+    assert len(first) - kept > 10 + 5  # more than the changed and withdrawn shows: the re-spelled ones too
 
 
 CANARY = "bench-canary-5d1e-do-not-print"

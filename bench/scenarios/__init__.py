@@ -24,12 +24,17 @@ class Row:
     marquee_s: float | None = None
     limit_s: float | None = None
     baseline_s: float | None = None
+    peer_s: float | None = None  # dlt's scd2 merge of the same feed
     details: str = ""
     checks: list[tuple[str, bool | None]] = field(default_factory=list)  # (target, met?); None = not applicable
 
     @property
     def over_limit(self) -> float | None:
         return self.marquee_s / self.limit_s if self.marquee_s and self.limit_s else None
+
+    @property
+    def peer_speedup(self) -> float | None:
+        return self.peer_s / self.marquee_s if self.marquee_s and self.peer_s else None
 
     @property
     def baseline_speedup(self) -> float | None:
