@@ -24,9 +24,8 @@ renamed as (
         -- attributes
         nullif(trim(movie_title), '') as title,
         nullif(trim(movie_rating), '') as rating,
-        case
-            when {{ parse_integer('movie_length') }} >= 0 then {{ parse_integer('movie_length') }}
-        end as length_minutes,
+        -- negative lengths are null; the text is parsed once (a case would parse it twice)
+        nullif(greatest({{ parse_integer('movie_length') }}, -1), -1) as length_minutes,
         nullif(trim(movie_format), '') as format,
         nullif(trim(movie_genere), '') as genre,
         {{ parse_boolean('is_active') }} as is_active,
