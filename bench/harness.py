@@ -207,6 +207,19 @@ class Warehouse:
             return self.duckdb_path.stat().st_size + (wal.stat().st_size if wal.exists() else 0)
         return int(self.query(f"select pg_database_size('{self.name}')")[0][0])
 
+    def schema_bytes(self) -> dict[str, int]:
+        """Bytes per schema, largest first (PostgreSQL: tables with their indexes and TOAST;
+        DuckDB keeps one file, so {})."""
+        if self.target == "duckdb":
+            return {}
+        rows = self.query(
+            "select n.nspname, sum(pg_total_relation_size(c.oid)) from pg_class as c "
+            "join pg_namespace as n on n.oid = c.relnamespace "
+            "where c.relkind in ('r', 'm') and n.nspname not in ('pg_catalog', 'information_schema') "
+            "group by 1 order by 2 desc"
+        )
+        return {schema: int(size) for schema, size in rows}
+
     def create(self) -> None:
         if self.target == "postgres":
             with admin_connection() as admin:

@@ -90,6 +90,7 @@ class Measurement:
     peer_next: PeerResult | None = None
     peer_timed_out: str = ""  # "S1" or "S2" when that load passed the budget
     warehouse_bytes: int = 0
+    schema_bytes: dict[str, int] = field(default_factory=dict)
     feed_bytes: dict[str, int] = field(default_factory=dict)
 
 
@@ -128,6 +129,7 @@ def measure(
             ctx.log(f"{target} {shows:,}: marquee, next-day feed")
             result.next = _marquee(wh, next_feed, NEXT_AT, next_truth, f"S2 {target} {shows:,}")
         result.warehouse_bytes = wh.size_bytes()
+        result.schema_bytes = wh.schema_bytes()
     result.feed_bytes = {"first": first_feed.stat().st_size}
     if next_feed:
         result.feed_bytes["next"] = next_feed.stat().st_size
@@ -199,6 +201,15 @@ def _peer(m: Measurement, which: str, marquee_s: float, budget: float) -> tuple[
     return result.seconds, f"dlt scd2 peer {result.seconds:.1f} s ({rows})", marquee_s < result.seconds
 
 
+def _space(m: Measurement) -> str:
+    """Bytes per show after two feeds, and where they are (PostgreSQL: per schema)."""
+    per_show = f"{m.warehouse_bytes / m.shows:,.0f} bytes per show"
+    if not m.schema_bytes:
+        return per_show
+    schemas = ", ".join(f"{schema} {_mib(size)}" for schema, size in m.schema_bytes.items() if size >= 1024**2)
+    return f"{per_show}: {schemas}"
+
+
 def _baseline_details(result: baseline.BaselineResult, shows: int) -> str:
     return (
         f"baseline {result.seconds_per_row * 1000:.2f} ms/row measured on {result.rows:,} rows "
@@ -235,7 +246,8 @@ class FullLoad:
                 f"{peer_details}; "
                 f"limit = parse {lim.parse_seconds:.1f} s + "
                 f"load {lim.load_seconds:.1f} s; {_baseline_details(m.baseline_first, m.shows)}; "
-                f"feed {_mib(m.feed_bytes['first'])}, warehouse after S2 {_mib(m.warehouse_bytes)}"
+                f"feed {_mib(m.feed_bytes['first'])}, warehouse after S2 {_mib(m.warehouse_bytes)} "
+                f"({_space(m)})"
             ),
         )
         row.checks = [
