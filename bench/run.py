@@ -70,6 +70,7 @@ def machine_info(targets: list[str]) -> list[str]:
     import duckdb
     import httpx
     import ijson
+    import msgspec
     import psycopg2
     import pyarrow
 
@@ -86,7 +87,7 @@ def machine_info(targets: list[str]) -> list[str]:
         f"load average at start {os.getloadavg()[0]:.2f}; {platform.platform()}",
         f"- Versions: Python {platform.python_version()}, dbt-core {dbt.version.__version__}, dlt {dlt.__version__}, "
         f"duckdb {duckdb.__version__}, psycopg2 {psycopg2.__version__.split()[0]}, pyarrow {pyarrow.__version__}, "
-        f"ijson {ijson.__version__} ({ijson.backend}), httpx {httpx.__version__}",
+        f"ijson {ijson.__version__} ({ijson.backend}), msgspec {msgspec.__version__}, httpx {httpx.__version__}",
     ]
     if "postgres" in targets:
         from bench.harness import admin_connection

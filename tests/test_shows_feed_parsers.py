@@ -6,6 +6,7 @@ whenever the document's outline is ambiguous or does not parse. Pure Python: no 
 from __future__ import annotations
 
 import gzip
+import io
 import json
 from datetime import datetime, timezone
 from pathlib import Path
@@ -170,3 +171,17 @@ def test_a_wrongly_paired_surrogate_fails_the_feed_with_one_line(tmp_path: Path)
     expected = f"shows feed {path}: invalid JSON (after record 1: a wrongly paired escaped surrogate)"
     assert read(path, whole_document_max_mib=64) == ("streaming", expected)
     assert read(path, whole_document_max_mib=0) == ("streaming", expected)
+
+
+def test_a_document_over_the_limit_is_streamed_from_its_first_byte() -> None:
+    """What was read to find out that a document is too large is handed back in front of the
+    rest, in reads of any size."""
+    from ingestion.shows.feed import _read_up_to
+
+    data = bytes(range(256)) * 40
+    document, stream = _read_up_to(io.BytesIO(data), limit=1000)
+    assert document is None
+    parts = [stream.read(7) for _ in range(200)] + [stream.read()]
+    assert b"".join(parts) == data and stream.read(5) == b""
+    document, stream = _read_up_to(io.BytesIO(data), limit=len(data))
+    assert document == data and stream.read() == b""

@@ -238,7 +238,7 @@ _RECORD = msgspec.json.Decoder(float_hook=Decimal)  # numbers exact, as the stre
 _RECORDS_KEY = b'"' + RECORDS_PATH.split(".")[-1].encode() + b'"'
 
 
-def split_document(document: bytes) -> list[msgspec.Raw] | None:
+def split_document(document: bytes | bytearray) -> list[msgspec.Raw] | None:
     """Each record's bytes, when the document's outline is unambiguous: valid JSON of the
     expected shape, the records' key written once, and no escape outside the records' array
     (a key spelled with escapes could name the records a second time). None otherwise."""
@@ -289,17 +289,16 @@ def records_from(raws: list[msgspec.Raw], max_depth: int) -> list[Any]:
     return [record_from(raw, max_depth) for raw in raws]
 
 
-def _read_up_to(stream: Any, limit: int) -> tuple[bytes | None, Any]:
-    """The whole stream as bytes when it holds at most `limit` bytes; else None and a stream
-    that still reads from the start."""
-    chunks, size = [], 0
-    while size <= limit:
-        chunk = stream.read(min(1 << 24, limit + 1 - size))
+def _read_up_to(stream: Any, limit: int) -> tuple[bytearray | None, Any]:
+    """The whole stream in one buffer when it holds at most `limit` bytes; else None and a
+    stream that still reads from the start (what was read is put back in front, not copied)."""
+    document = bytearray()
+    while len(document) <= limit:
+        chunk = stream.read(min(1 << 24, limit + 1 - len(document)))
         if not chunk:
-            return b"".join(chunks), stream
-        chunks.append(chunk)
-        size += len(chunk)
-    return None, _Prefixed(b"".join(chunks), stream)
+            return document, stream
+        document += chunk
+    return None, _Prefixed(document, stream)
 
 
 GZIP_MAGIC = b"\x1f\x8b"
@@ -307,18 +306,19 @@ UTF8_BOM = b"\xef\xbb\xbf"
 
 
 class _Prefixed:
-    """A stream with bytes already read from it put back in front."""
+    """A stream with bytes already read from it put back in front (handed out through a
+    memoryview: a large head is never copied again on each read)."""
 
-    def __init__(self, head: bytes, stream: Any) -> None:
-        self._head, self._stream = head, stream
+    def __init__(self, head: bytes | bytearray, stream: Any) -> None:
+        self._head, self._stream = memoryview(head), stream
 
     def read(self, size: int = -1) -> bytes:
         if not self._head:
             return self._stream.read(size)
         if size < 0:
-            data, self._head = self._head + self._stream.read(), b""
+            data, self._head = bytes(self._head) + self._stream.read(), memoryview(b"")
             return data
-        data, self._head = self._head[:size], self._head[size:]
+        data, self._head = bytes(self._head[:size]), self._head[size:]
         return data if len(data) == size else data + self._stream.read(size - len(data))
 
 
@@ -452,7 +452,7 @@ class ShowsFeed:
                         yield from records_from(records[start : start + step], max_depth)
                     return
                 if document is not None:
-                    stream = io.BytesIO(document)
+                    stream = _Prefixed(document, io.BytesIO())
                 found = yield from records_at(ijson.basic_parse(stream), tuple(RECORDS_PATH.split(".")), max_depth)
         except ijson.JSONError as exc:
             raise self.fail(f"invalid JSON ({_first_line(exc) or 'truncated document'})") from None
