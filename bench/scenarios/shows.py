@@ -357,7 +357,7 @@ class Scaling:
                     f"{curve}; largest/smallest {growth:.2f}x (table {largest[0] / smallest[0]:.0f}x); "
                     f"history (int_show_versions) {history_growth:.2f}x"
                 ),
-                checks=[(f"{largest[0]:,} <= 1.5x {smallest[0]:,}", growth <= 1.5)],
+                checks=[(f"{largest[0]:,} <= 2x {smallest[0]:,}", growth <= 2.0)],
             )
         )
         return rows
