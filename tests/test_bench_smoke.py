@@ -113,7 +113,8 @@ def test_full_and_incremental_scenario_on_duckdb(tmp_path: Path) -> None:
     # second whose values were not active is inserted
     first, second = _rows(ctx.first_feed(SHOWS)[0]), _rows(ctx.next_feed(SHOWS)[0])
     assert result.peer_first is not None and result.peer_next is not None and not result.peer_timed_out
-    assert (result.peer_first.records, result.peer_first.active, result.peer_first.retired) == (SHOWS + 2, SHOWS + 2, 0)
+    peer_first = result.peer_first
+    assert (peer_first.records, peer_first.active, peer_first.retired) == (SHOWS + 2, SHOWS + 2, 0)
     kept = sum(1 for row in first if row in set(second))
     inserted = sum(1 for row in second if row not in set(first))
     assert (result.peer_next.active, result.peer_next.retired) == (kept + inserted, len(first) - kept)

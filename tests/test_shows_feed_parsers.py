@@ -89,6 +89,9 @@ NATIVE = {  # name: (document, rows)
 STREAMED = {
     "an escape outside the records": '{"z": "\\u00e9", "data": {"allShows": [' + FLAT[0] + "]}}",
     "an escaped second records key": document(FLAT[:2], after=', "all\\u0053hows": [' + FLAT[3] + "]"),
+    "a longer escaped second records key": document(
+        FLAT[:1], after=', "all\\u0053hows": [' + ",".join(FLAT[1:4]) + "]"
+    ),
     "two records keys": '{"data": {"allShows": [' + FLAT[0] + ']}, "x": {"allShows": [' + FLAT[1] + "]}}",
     "a record 100,000 levels deep": document([FLAT[0], record(99, movie_title=nested(100_000)), FLAT[1]]),
     "a lone escaped surrogate": document([FLAT[0], record(13, movie_title='"Bad \\ud800 title"')]),  # ijson: '?'

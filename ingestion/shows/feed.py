@@ -251,6 +251,8 @@ def split_document(document: bytes | bytearray) -> list[msgspec.Raw] | None:
         return None
     start = document.index(b"[", document.index(_RECORDS_KEY) + len(_RECORDS_KEY))
     end = start + len(array)
+    if memoryview(document)[start:end] != memoryview(array):  # the array msgspec kept is not that key's
+        return None
     if b"\\" in document[:start] or b"\\" in document[end:]:
         return None
     return records
