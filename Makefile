@@ -11,7 +11,7 @@ TARGET ?= duckdb
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export RUNTIME__DLTHUB_TELEMETRY := false
 
-.PHONY: help install run build test test-duckdb lint docs status freshness sample clean lock bench orchestrate serve
+.PHONY: help install run build test test-duckdb test-spark lint docs status freshness sample clean lock bench orchestrate serve
 
 help: ## list every target
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-14s %s\n", $$1, $$2}'
@@ -27,22 +27,25 @@ install: $(STAMP) ## create .venv and install the pinned dependencies
 run: $(STAMP) ## land the bundled sample data into DuckDB, build, generate docs, print a summary
 	$(BIN)/marquee run --target $(TARGET)
 
-build: $(STAMP) ## dbt build (reconcile, history, marts, tests) on TARGET (duckdb|postgres)
+build: $(STAMP) ## dbt build (reconcile, history, marts, tests) on TARGET (duckdb|postgres|spark)
 	$(BIN)/marquee build --target $(TARGET)
 
 # lint runs beside pytest (its log is shown after the tests): on two cores the suite's
 # workers and lint's mostly single-process dbt compile share the machine better than in turn.
-test: $(STAMP) ## lint and the whole pytest suite (DuckDB and PostgreSQL), side by side
+test: $(STAMP) ## lint and the whole pytest suite (DuckDB and PostgreSQL), side by side; Spark: make test-spark
 	@mkdir -p target
 	@$(MAKE) --no-print-directory lint > target/lint.log 2>&1 & lint=$$!; \
-	$(BIN)/pytest; tests=$$?; \
+	$(BIN)/pytest -m "not spark"; tests=$$?; \
 	wait $$lint; linted=$$?; \
 	echo "--- make lint (ran beside pytest; log in target/lint.log) ---"; cat target/lint.log; \
 	if [ $$linted -ne 0 ]; then echo "make lint failed"; fi; \
 	exit $$(( tests || linted ))
 
 test-duckdb: $(STAMP) ## the pytest suite without the PostgreSQL tests
-	$(BIN)/pytest -m "not postgres"
+	$(BIN)/pytest -m "not postgres and not spark"
+
+test-spark: $(STAMP) ## the Spark tests (a JVM per worker; its own target so that make test stays within 15 minutes)
+	$(BIN)/pytest -m spark
 
 lint: $(STAMP) ## sqlfluff on the SQL; dbt-score and dbt-bouncer on the project's metadata
 	@$(BIN)/python -c "from marquee.dbt import profiles_dir; profiles_dir()"

@@ -1,16 +1,16 @@
 """The `marquee` command line.
 
-    marquee ingest shows --source PATH_OR_URL [--target duckdb|postgres] [--fetched-at TIME]
-    marquee ingest app   --source DIRECTORY_OR_DATABASE_URL [--target duckdb|postgres]
-    marquee ingest tmdb  [--target duckdb|postgres] [--limit N]
-    marquee build [--target duckdb|postgres] [--select SELECTOR]
-    marquee run   [--target duckdb|postgres] [--shows PATH_OR_URL ...] [--app DIRECTORY_OR_URL]
-    marquee docs  [--target duckdb|postgres] [--serve PORT]
-    marquee prune [--target duckdb|postgres] [--keep N]
-    marquee erase user APP_USER_ID [--target duckdb|postgres]
+    marquee ingest shows --source PATH_OR_URL [--target duckdb|postgres|spark] [--fetched-at TIME]
+    marquee ingest app   --source DIRECTORY_OR_DATABASE_URL [--target duckdb|postgres|spark]
+    marquee ingest tmdb  [--target duckdb|postgres|spark] [--limit N]
+    marquee build [--target duckdb|postgres|spark] [--select SELECTOR]
+    marquee run   [--target duckdb|postgres|spark] [--shows PATH_OR_URL ...] [--app DIRECTORY_OR_URL]
+    marquee docs  [--target duckdb|postgres|spark] [--serve PORT]
+    marquee prune [--target duckdb|postgres|spark] [--keep N]
+    marquee erase user APP_USER_ID [--target duckdb|postgres|spark]
     marquee serve [--host 127.0.0.1] [--port 8787]
-    marquee status [--target duckdb|postgres]
-    marquee freshness [--target duckdb|postgres]
+    marquee status [--target duckdb|postgres|spark]
+    marquee freshness [--target duckdb|postgres|spark]
 
 Errors a user can cause end with one line on stderr and exit status 1.
 """

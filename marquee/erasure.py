@@ -49,12 +49,7 @@ def erased_hashes(target: Engine) -> list[str]:
     if not target.exists():
         return []
     schema, table = ERASURE_LOG.split(".")
-    found = target.query(
-        f"select count(*) from information_schema.tables where table_schema = {target.placeholder} "
-        f"and table_name = {target.placeholder}",
-        (schema, table),
-    )
-    if not found[0][0]:
+    if not target.relation_exists(schema, table):
         return []
     return [row[0] for row in target.query(f"select erased_hash from {ERASURE_LOG}")]
 

@@ -87,6 +87,7 @@ def land(source: object, target: Engine, pipeline_name: str) -> Landed:
                 f"landing {pipeline_name} into {target.describe()} failed at the {exc.step} step: "
                 f"{first_line(exc.exception)}"
             ) from None
+        target.after_landing()
         counts = dict(pipeline.last_trace.last_normalize_info.row_counts) if pipeline.last_trace else {}
         load_id = info.loads_ids[0] if info.loads_ids else None
         return Landed(load_id=load_id, row_counts={k: v for k, v in counts.items() if not k.startswith("_dlt")})

@@ -246,6 +246,9 @@ def build(target: Engine, select: str | None = None) -> str:
     # dbt's unit tests check the SQL on fixed inputs: they run in CI (`make lint`) and in a plain
     # `dbt build`, not in every production build (dbt Labs' advice; about 6 s of a sample build here)
     command = ["build", "--exclude-resource-type", "unit_test"]
+    if select is None and target.buildable:
+        select = target.buildable
+        print(f"{target.describe()} builds {select} (the marts this engine supports so far).")
     selection = f" (--select {select})" if select else ""
     log.info("Building the marts on %s%s", target.describe(), selection)
     if select:

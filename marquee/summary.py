@@ -26,10 +26,7 @@ def print_build_summary(target: Engine, invocation_id: str | None) -> None:
         print(f"Reconciled {loads} load{'s' if loads != 1 else ''} ({records:,} records): {counts}.")
     else:
         print("No new show loads to reconcile.")
-    published = target.query(
-        "select count(*) from information_schema.tables where table_schema = 'marts' and table_name = 'master_shows'"
-    )[0][0]
-    if published:  # a build of a selection (the orchestrator's shows build) may not have made it yet
+    if target.relation_exists("marts", "master_shows"):  # a build of a selection (the orchestrator's shows build) may not have made it yet
         totals = target.query("select count(*), count(withdrawn_at) from marts.master_shows")[0]
         print(f"marts.master_shows: {totals[0]:,} shows ({totals[1]:,} withdrawn).")
 

@@ -37,7 +37,7 @@ from typing import Any
 import pytest
 
 from ingestion.settings import PROJECT_DIR
-from marquee.engines import Engine, engine_for
+from marquee.engines import Engine, SparkEngine, engine_for
 
 # Each pytest process (each xdist worker) gets its own dbt artifacts and log, so
 # parallel builds never read one another's manifest or run results.
@@ -153,6 +153,29 @@ def fresh_postgres_database(server: dict[str, Any]) -> Iterator[str]:
         admin.close()
 
 
+def fresh_spark_warehouse(request: pytest.FixtureRequest) -> SparkEngine:
+    """The Spark warehouse of this test process, emptied: a Spark session is bound to one
+    warehouse for the life of its JVM, so each worker keeps one and drops everything in it
+    (every schema, the lake's files) for each test instead of starting a JVM per test."""
+    directory = request.getfixturevalue("spark_directory")
+    os.environ["MARQUEE_SPARK_DIR"] = str(directory)
+    engine = engine_for("spark")
+    assert isinstance(engine, SparkEngine)
+    session = engine.session()
+    for row in session.sql("show databases").collect():
+        if row[0] != "default":
+            session.sql(f"drop database `{row[0]}` cascade")
+    shutil.rmtree(engine.lake, ignore_errors=True)
+    session.catalog.clearCache()
+    return engine
+
+
+@pytest.fixture(scope="session")
+def spark_directory(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """This process's Spark warehouse (set for the whole session: see fresh_spark_warehouse)."""
+    return tmp_path_factory.mktemp("spark")
+
+
 @dataclass
 class Warehouse:
     """A fresh warehouse of one target, with helpers to drive and inspect it."""
@@ -210,6 +233,9 @@ def _fresh_warehouse(
         monkeypatch.setenv("MARQUEE_DUCKDB_PATH", str(tmp_path / "warehouse.duckdb"))
         yield Warehouse(engine_for("duckdb"))
         return
+    if kind == "spark":
+        yield Warehouse(fresh_spark_warehouse(request))
+        return
     server = request.getfixturevalue("postgres_server")
     with fresh_postgres_database(server) as name:
         monkeypatch.setenv("PGDATABASE", name)
@@ -259,6 +285,10 @@ class WarehouseTemplates:
 
     def restore(self, warehouse: Warehouse, name: str, setup: Callable[[Warehouse, Path], Any]) -> Any:
         kind = warehouse.target.name
+        if kind == "spark":  # one Spark warehouse per process (fresh_spark_warehouse): built in place
+            directory = self._directory / f"{name}-spark-{uuid.uuid4().hex[:8]}"
+            directory.mkdir(parents=True)
+            return setup(warehouse, directory)
         if (name, kind) not in self._built:
             self._built[name, kind] = self._build(kind, name, setup)
         location, value = self._built[name, kind]

@@ -141,6 +141,15 @@ def assert_feed_a_state(warehouse: Warehouse, out: str) -> None:
     assert log_rows(warehouse) == [(1, 12, 6, 0, 0, 0, 5, 1)]
 
 
+# The show pipeline's end-to-end tests run on every engine, Spark included (`make test-spark`).
+ALL_ENGINES = pytest.mark.parametrize(
+    "warehouse",
+    ["duckdb", pytest.param("postgres", marks=pytest.mark.postgres), pytest.param("spark", marks=pytest.mark.spark)],
+    indirect=True,
+)
+
+
+@ALL_ENGINES
 def test_feeds_exercise_every_reconcile_case(
     warehouse: Warehouse, tmp_path: Path, warehouse_templates: WarehouseTemplates
 ) -> None:
@@ -192,6 +201,7 @@ def test_feeds_exercise_every_reconcile_case(
     ) == [("inserted", ts(B_AT)), ("withdrawn", ts(C_AT)), ("reinstated", None)]
 
 
+@ALL_ENGINES
 def test_loads_between_builds_apply_in_load_order(warehouse: Warehouse, tmp_path: Path) -> None:
     land(warehouse, tmp_path, "a.json", FEED_A, A_AT)
     land(warehouse, tmp_path, "b.json", FEED_B, B_AT)
@@ -208,6 +218,7 @@ def test_loads_between_builds_apply_in_load_order(warehouse: Warehouse, tmp_path
     ) == [("inserted", ts(A_AT), ts(B_AT)), ("withdrawn", ts(B_AT), ts(C_AT)), ("reinstated", ts(C_AT), None)]
 
 
+@ALL_ENGINES
 def test_rebuilding_and_relanding_change_nothing(warehouse: Warehouse, tmp_path: Path) -> None:
     land(warehouse, tmp_path, "b.json", FEED_B, B_AT)
     build_shows(warehouse)

@@ -27,5 +27,6 @@
 {%- endmacro %}
 
 {% macro default__json_array_elements(expression, alias) -%}
-    {{ exceptions.raise_compiler_error('json_array_elements has no implementation for ' ~ target.type ~ ': add ' ~ target.type ~ '__json_array_elements') }}
+    {#- at execution only: a project that does not build a model using it still parses -#}
+    {%- if execute %}{{ exceptions.raise_compiler_error('json_array_elements has no implementation for ' ~ target.type ~ ': add ' ~ target.type ~ '__json_array_elements') }}{% endif -%}
 {%- endmacro %}

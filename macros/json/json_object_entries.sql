@@ -21,5 +21,6 @@
 {%- endmacro %}
 
 {% macro default__json_object_entries(expression, alias) -%}
-    {{ exceptions.raise_compiler_error('json_object_entries has no implementation for ' ~ target.type ~ ': add ' ~ target.type ~ '__json_object_entries') }}
+    {#- at execution only: a project that does not build a model using it still parses -#}
+    {%- if execute %}{{ exceptions.raise_compiler_error('json_object_entries has no implementation for ' ~ target.type ~ ': add ' ~ target.type ~ '__json_object_entries') }}{% endif -%}
 {%- endmacro %}

@@ -15,5 +15,6 @@
 {%- endmacro %}
 
 {% macro default__json_scalar_text(expression) -%}
-    {{ exceptions.raise_compiler_error('json_scalar_text has no implementation for ' ~ target.type ~ ': add ' ~ target.type ~ '__json_scalar_text') }}
+    {#- at execution only: a project that does not build a model using it still parses -#}
+    {%- if execute %}{{ exceptions.raise_compiler_error('json_scalar_text has no implementation for ' ~ target.type ~ ': add ' ~ target.type ~ '__json_scalar_text') }}{% endif -%}
 {%- endmacro %}

@@ -16,5 +16,6 @@
 {%- endmacro %}
 
 {% macro default__parse_json(expression) -%}
-    {{ exceptions.raise_compiler_error('parse_json has no implementation for ' ~ target.type ~ ': add ' ~ target.type ~ '__parse_json') }}
+    {#- at execution only: a project that does not build a model using it still parses -#}
+    {%- if execute %}{{ exceptions.raise_compiler_error('parse_json has no implementation for ' ~ target.type ~ ': add ' ~ target.type ~ '__parse_json') }}{% endif -%}
 {%- endmacro %}

@@ -6,7 +6,7 @@
         with processed as (
             select load_id from {{ dlt_loads }}
             where schema_name = '{{ schema_name }}' and status = 0
-                and inserted_at at time zone 'UTC' < {{ processed_watermark(domain) }}
+                and {{ utc_timestamp('inserted_at') }} < {{ processed_watermark(domain) }}
         ),
         ranked as (
             select load_id, row_number() over (order by load_id desc) as recency from processed

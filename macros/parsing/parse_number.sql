@@ -8,6 +8,6 @@
     case
         when {{ regex_matches('trim(' ~ expression ~ ')', '^[+-]?[0-9]+(\\.[0-9]+)?([eE][+-]?[0-9]{1,2})?$') }}
             and length(trim({{ expression }})) <= 40
-            then cast(trim({{ expression }}) as double precision)
+            then cast(trim({{ expression }}) as {{ type_double() }})
     end
 {%- endmacro %}

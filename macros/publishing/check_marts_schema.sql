@@ -21,8 +21,7 @@
     {%- if elsewhere -%}
         {{ exceptions.raise_compiler_error("marts parsed for another build (" ~ (elsewhere | sort)[:3] | join(', ') ~ ", not " ~ version_schema ~ "): parse again (dbt --no-partial-parse)") }}
     {%- endif -%}
-    {%- set found = marquee_query("select count(*) from information_schema.tables where table_schema = '" ~ version_schema ~ "'") -%}
-    {%- if found.columns[0].values()[0] > 0 -%}
+    {%- if schema_relations([version_schema]) -%}
         {{ exceptions.raise_compiler_error("marts version schema " ~ version_schema ~ " holds relations already: a build never writes into another build's version") }}
     {%- endif -%}
 {%- endmacro %}

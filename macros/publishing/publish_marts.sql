@@ -98,7 +98,7 @@
     {#- Complete the version: carry over what it did not rebuild, and every mart of a stale domain. -#}
     {%- do marquee_begin() -%}
     {%- set existing = {} -%}
-    {%- for row in run_query("select table_schema, table_name, table_type from information_schema.tables where table_schema in ('marts', '" ~ version_schema ~ "')") -%}
+    {%- for row in schema_relations(['marts', version_schema]) -%}
         {%- do existing.update({row[0] ~ '.' ~ row[1]: row[2]}) -%}
     {%- endfor -%}
     {%- set views = {} -%}
@@ -108,7 +108,7 @@
         {%- set built = version_schema ~ '.' ~ name -%}
         {%- set published = existing.get('marts.' ~ name) == 'VIEW' -%}
         {%- if (node.group or node.fqn[2]) in stale and built in existing -%}
-            {%- do run_query('drop ' ~ ('view' if existing[built] == 'VIEW' else 'table') ~ ' if exists ' ~ adapter.quote(version_schema) ~ '.' ~ adapter.quote(name) ~ ' cascade') -%}
+            {%- do run_query('drop ' ~ ('view' if existing[built] == 'VIEW' else 'table') ~ ' if exists ' ~ adapter.quote(version_schema) ~ '.' ~ adapter.quote(name)) -%}
             {%- do existing.pop(built) -%}
         {%- endif -%}
         {%- if built not in existing and published -%}
@@ -137,8 +137,8 @@
     {%- do marquee_commit() -%}
 
     {%- do marquee_begin() -%}
-    {%- for row in run_query("select schema_name from information_schema.schemata where schema_name like 'marts_v%' and schema_name <> '" ~ version_schema ~ "'") -%}
-        {%- do run_query('drop schema if exists ' ~ adapter.quote(row[0]) ~ ' cascade') -%}
+    {%- for name in schema_names_like('marts_v*') if name != version_schema -%}
+        {%- do run_query('drop schema if exists ' ~ adapter.quote(name) ~ ' cascade') -%}
     {%- endfor -%}
     {%- do marquee_commit() -%}
     {%- set note = (('; ' ~ carried_over | length ~ ' not selected carried over unchanged') if selected_resources | length < nodes | length and not stale else '') -%}
@@ -155,18 +155,33 @@
     `statement(auto_begin=false)`, so dbt's own transaction handling never interleaves).
 -#}
 {% macro marquee_begin() -%}
+    {{ return(adapter.dispatch('marquee_begin', 'marquee')()) }}
+{%- endmacro %}
+
+{% macro default__marquee_begin() -%}
     {%- do run_query('begin') -%}
 {%- endmacro %}
 
 {% macro marquee_commit() -%}
+    {{ return(adapter.dispatch('marquee_commit', 'marquee')()) }}
+{%- endmacro %}
+
+{% macro default__marquee_commit() -%}
     {%- do run_query('commit') -%}
+{%- endmacro %}
+
+{#- Spark has no transactions: every statement takes effect on its own. -#}
+{% macro spark__marquee_begin() -%}
+{%- endmacro %}
+
+{% macro spark__marquee_commit() -%}
 {%- endmacro %}
 
 {#- Record the publication and each stale domain with the time its marts were last published good. -#}
 {% macro record_publication(version, views, carried_over, stale) -%}
-    {%- do run_query("create table if not exists ops.publications (version varchar, published_at timestamp, invocation_id varchar, views integer)") -%}
-    {%- do run_query("alter table ops.publications add column if not exists carried_over integer") -%}
-    {%- do run_query("create table if not exists ops.stale_domains (version varchar, domain varchar, last_good_at timestamp)") -%}
+    {%- do run_query("create table if not exists ops.publications (version " ~ dbt.type_string() ~ ", published_at timestamp, invocation_id " ~ dbt.type_string() ~ ", views integer, carried_over integer)") -%}
+    {%- do upgrade_publications() -%}
+    {%- do run_query("create table if not exists ops.stale_domains (version " ~ dbt.type_string() ~ ", domain " ~ dbt.type_string() ~ ", last_good_at timestamp)") -%}
     {%- set previous = run_query("select version, published_at from ops.publications order by published_at desc limit 1") -%}
     {%- do run_query("insert into ops.publications (version, published_at, invocation_id, views, carried_over) values ('"
         ~ version ~ "', " ~ marquee_utc_now() ~ ", '" ~ invocation_id ~ "', " ~ views ~ ", " ~ carried_over ~ ")") -%}
@@ -181,13 +196,17 @@
     {%- endfor -%}
 {%- endmacro %}
 
-{#- The current UTC time as a timestamp without time zone. -#}
-{% macro marquee_utc_now() -%}
-    {{ return(adapter.dispatch('marquee_utc_now', 'marquee')()) }}
+{#- A warehouse of an earlier release: ops.publications gained column carried_over (session 4). -#}
+{% macro upgrade_publications() -%}
+    {{ return(adapter.dispatch('upgrade_publications', 'marquee')()) }}
 {%- endmacro %}
 
-{% macro default__marquee_utc_now() -%}
-    {{ return("cast(current_timestamp at time zone 'UTC' as timestamp)") }}
+{% macro default__upgrade_publications() -%}
+    {%- do run_query("alter table ops.publications add column if not exists carried_over integer") -%}
+{%- endmacro %}
+
+{#- Spark warehouses came later: theirs has it from the start. -#}
+{% macro spark__upgrade_publications() -%}
 {%- endmacro %}
 
 {#- Take every published view's lock at once before the switch (PostgreSQL; DuckDB has one writer process). -#}

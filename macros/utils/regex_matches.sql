@@ -12,5 +12,10 @@
 {%- endmacro %}
 
 {% macro default__regex_matches(expression, pattern) -%}
-    {{ exceptions.raise_compiler_error('regex_matches has no implementation for ' ~ target.type ~ ': add ' ~ target.type ~ '__regex_matches') }}
+    {#- at execution only: a project that does not build a model using it still parses -#}
+    {%- if execute %}{{ exceptions.raise_compiler_error('regex_matches has no implementation for ' ~ target.type ~ ': add ' ~ target.type ~ '__regex_matches') }}{% endif -%}
+{%- endmacro %}
+
+{% macro spark__regex_matches(expression, pattern) -%}
+    ({{ expression }} rlike {{ text_literal(pattern) }})
 {%- endmacro %}

@@ -20,7 +20,7 @@
     {%- if existing is none -%}
         select
             {%- for name, column in node.columns.items() %}
-            cast(null as {{ column.data_type or dbt.type_string() }}) as {{ name }}{% if not loop.last %},{% endif %}
+            cast(null as {{ sql_type(column.data_type) if column.data_type else dbt.type_string() }}) as {{ name }}{% if not loop.last %},{% endif %}
             {%- endfor %}
         where 1 = 0
     {%- else -%}
@@ -28,8 +28,21 @@
         select
             *
             {%- for name, column in (node.columns.items() if node else []) if name | lower not in present %},
-            cast(null as {{ column.data_type or dbt.type_string() }}) as {{ name }}
+            cast(null as {{ sql_type(column.data_type) if column.data_type else dbt.type_string() }}) as {{ name }}
             {%- endfor %}
         from {{ relation }}
     {%- endif -%}
+{%- endmacro %}
+
+{#- A column type as the properties files write it (portable names), in the engine's SQL. -#}
+{% macro sql_type(name) -%}
+    {{ return(adapter.dispatch('sql_type', 'marquee')(name)) }}
+{%- endmacro %}
+
+{% macro default__sql_type(name) -%}
+    {{ return(name) }}
+{%- endmacro %}
+
+{% macro spark__sql_type(name) -%}
+    {{ return({'text': 'string', 'varchar': 'string', 'double precision': 'double', 'timestamp with time zone': 'timestamp'}.get(name | lower, name)) }}
 {%- endmacro %}

@@ -8,8 +8,8 @@
 {% macro surrogate_key(expressions) -%}
     md5(
         {%- for expression in expressions %}
-        coalesce(cast({{ expression }} as {{ dbt.type_string() }}), '\x00null')
-        {%- if not loop.last %} || '\x1f' ||{% endif %}
+        coalesce(cast({{ expression }} as {{ dbt.type_string() }}), {{ text_literal('\\x00null') }})
+        {%- if not loop.last %} || {{ text_literal('\\x1f') }} ||{% endif %}
         {%- endfor %}
     )
 {%- endmacro %}

@@ -2,6 +2,7 @@
 
     engine_for("duckdb")    the embedded DuckDB file (default)
     engine_for("postgres")  a PostgreSQL database
+    engine_for("spark")     a Spark warehouse over a parquet lake (builds the shows domain so far)
 
 Each name is one engine object per process (it carries the lock it holds).
 """
@@ -14,11 +15,12 @@ from ingestion.errors import MarqueeError
 from marquee.engines.base import Engine
 from marquee.engines.duckdb import DuckDBEngine
 from marquee.engines.postgres import PostgresEngine
+from marquee.engines.spark import SparkEngine
 
-_ENGINES: dict[str, Engine] = {engine.name: engine for engine in (DuckDBEngine(), PostgresEngine())}
+_ENGINES: dict[str, Engine] = {engine.name: engine for engine in (DuckDBEngine(), PostgresEngine(), SparkEngine())}
 ENGINE_NAMES: tuple[str, ...] = tuple(_ENGINES)
 
-__all__ = ["ENGINE_NAMES", "DuckDBEngine", "Engine", "PostgresEngine", "engine_for", "resolve_engine"]
+__all__ = ["ENGINE_NAMES", "DuckDBEngine", "Engine", "PostgresEngine", "SparkEngine", "engine_for", "resolve_engine"]
 
 
 def engine_for(name: str) -> Engine:

@@ -16,6 +16,9 @@ class Engine(ABC):
     name: ClassVar[str]  # the dbt target (profiles.yml.example) and `--target` value
     placeholder: ClassVar[str]  # the DB-API parameter marker of its driver
     loader_file_format: ClassVar[str]  # dlt's bulk path into it
+    # the dbt selection a build without --select builds (None: every model); an engine that
+    # builds part of the project names that part
+    buildable: ClassVar[str | None] = None
 
     @abstractmethod
     def describe(self) -> str:
@@ -28,6 +31,9 @@ class Engine(ABC):
     @abstractmethod
     def dlt_destination(self) -> Any:
         """The dlt destination that lands into this warehouse."""
+
+    def after_landing(self) -> None:
+        """After dlt loaded into the warehouse: make what it wrote readable as the raw tables."""
 
     def exists(self) -> bool:
         """Has the warehouse been created yet (a server's database is made by its administrator)?"""
@@ -74,6 +80,15 @@ class Engine(ABC):
             rows = cur.fetchall()
             cur.close()
             return rows
+
+    def relation_exists(self, schema: str, name: str) -> bool:
+        """Is there a table or view `schema.name`?"""
+        marker = self.placeholder
+        rows = self.query(
+            f"select count(*) from information_schema.tables where table_schema = {marker} and table_name = {marker}",
+            (schema, name),
+        )
+        return rows[0][0] > 0
 
     @abstractmethod
     def lock(self) -> contextlib.AbstractContextManager[None]:

@@ -1,7 +1,7 @@
 """The embedded DuckDB warehouse: one file shared by dlt and dbt.
 
-The lock is an exclusive `flock` on `<database>.lock` beside the file,
-released by the OS when the process ends, however it ends. `marquee` holds it
+The lock is an exclusive `flock` on `<database>.lock` beside the file
+(marquee/engines/filelock.py). `marquee` holds it
 for a whole command; a `dbt` process takes the same flock through the
 dbt-duckdb plugin `marquee.engines.duckdb_plugin` before it opens the file.
 """
@@ -9,22 +9,19 @@ dbt-duckdb plugin `marquee.engines.duckdb_plugin` before it opens the file.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import os
 import stat
-from collections.abc import Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from ingestion.errors import MarqueeError, first_line
 from marquee.engines.base import Engine
+from marquee.engines.filelock import HELD, hold_file_lock, release, take
 from ingestion.settings import PROJECT_DIR
 
 DEFAULT_PATH = "warehouse/marquee.duckdb"
 
-# Lock files this process holds -> their open handles (the flock lives as long as the handle),
-# and those the dbt plugin took (released after the dbt run that needed them).
-_HELD: dict[Path, IO[str]] = {}
+# The lock files the dbt plugin took (released after the dbt run that needed them).
 _TAKEN_FOR_DBT: set[Path] = set()
 
 
@@ -98,17 +95,8 @@ class DuckDBEngine(Engine):
         conn.begin()  # DuckDB connections autocommit until told otherwise
         return conn
 
-    @contextlib.contextmanager
-    def lock(self) -> Iterator[None]:
-        path = lock_file(self.path)
-        if path in _HELD:  # this process holds it already (a dbt run in it took it)
-            yield
-            return
-        _HELD[path] = handle = _flock(path, self.describe())
-        try:
-            yield
-        finally:
-            _release(path, handle)
+    def lock(self) -> contextlib.AbstractContextManager[None]:
+        return hold_file_lock(lock_file(self.path), self.describe())
 
     def check_usable(self, write: bool) -> None:
         """One clear line, naming the file, when it cannot be used (a directory, read-only for
@@ -145,7 +133,7 @@ class DuckDBEngine(Engine):
                 DuckDBConnectionManager._ENV = None
         for path in list(_TAKEN_FOR_DBT):
             _TAKEN_FOR_DBT.discard(path)
-            _release(path, _HELD[path])
+            release(path)
 
 
 def lock_file(database: Path) -> Path:
@@ -157,26 +145,9 @@ def hold_lock_for_dbt(database: Path) -> None:
     """Take the warehouse's flock for a dbt run in this process, unless the process holds it:
     until `after_dbt` (marquee's in-process runs) or the end of the process (the dbt CLI)."""
     path = lock_file(database)
-    if path not in _HELD:
-        _HELD[path] = _flock(path, f"DuckDB file {database}")
+    if path not in HELD:
+        take(path, f"DuckDB file {database}")
         _TAKEN_FOR_DBT.add(path)
-
-
-def _flock(path: Path, who: str) -> IO[str]:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle = path.open("a+")
-    try:
-        fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        handle.close()
-        raise MarqueeError(f"another marquee or dbt run is using {who} (lock {path}); wait for it to finish", transient=True) from None
-    return handle
-
-
-def _release(path: Path, handle: IO[str]) -> None:
-    del _HELD[path]
-    fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
-    handle.close()
 
 
 def _is_read_only(path: Path) -> bool:

@@ -23,7 +23,7 @@ covered as (
 ),
 
 today as (
-    select cast(current_timestamp at time zone 'UTC' as date) as today_date
+    select cast({{ utc_timestamp('current_timestamp') }} as date) as today_date
 ),
 
 bounds as (

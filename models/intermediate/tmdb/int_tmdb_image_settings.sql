@@ -79,7 +79,7 @@ final as (
         latest.fetched_at as configuration_fetched_at,
         coalesce(
             latest.fetched_at
-            < cast(current_timestamp at time zone 'UTC' as {{ dbt.type_timestamp() }})
+            < {{ marquee_utc_now() }}
             - interval '{{ var("tmdb_configuration_refresh_days") | int }} days',
             true
         ) as is_refresh_due

@@ -24,7 +24,7 @@ fresh_successes as (
     where
         status = 'success'
         and attempted_at
-        > (current_timestamp at time zone 'UTC') - interval '{{ var("tmdb_refresh_days") | int }} days'
+        > {{ marquee_utc_now() }} - interval '{{ var("tmdb_refresh_days") | int }} days'
 ),
 
 changed_since_fetched as (
@@ -36,7 +36,7 @@ final as (
     select
         needed.*,
         -- the fetch uses a title search's best match at or above this confidence
-        cast({{ var('tmdb_min_match_confidence') }} as double precision) as min_match_confidence
+        cast({{ var('tmdb_min_match_confidence') }} as {{ type_double() }}) as min_match_confidence
     from needed
     left join fresh_successes
         on needed.work_item_id = fresh_successes.work_item_id

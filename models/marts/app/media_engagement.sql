@@ -61,12 +61,12 @@ final as (
         coalesce(entry_stats.completed_count, 0) as completed_count,
         cast(
             round(1.0 * entry_stats.completed_count / nullif(entry_stats.watchlist_adds, 0), 4)
-            as double precision
+            as {{ type_double() }}
         ) as completion_rate,
         coalesce(entry_stats.ratings_count, 0) as ratings_count,
         cast(
             round(cast(entry_stats.average_rating as {{ dbt.type_numeric() }}), 2)
-            as double precision
+            as {{ type_double() }}
         ) as average_rating,
         coalesce(reaction_stats.reactions_count, 0) as reactions_count,
         coalesce(reaction_stats.weighted_reaction_score, 0) as weighted_reaction_score,
@@ -78,7 +78,7 @@ final as (
                 / nullif(recommendation_stats.recommendations_answered_count, 0),
                 4
             )
-            as double precision
+            as {{ type_double() }}
         ) as recommendation_acceptance_rate
     from media_items
     left join entry_stats on media_items.media_item_id = entry_stats.media_item_id

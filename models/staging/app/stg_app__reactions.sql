@@ -15,7 +15,7 @@ renamed as (
         {{ parse_timestamp_utc('updated_at', 'UTC') }} as updated_at,
         _dlt_id as landed_row_id,
         _dlt_load_id as load_id,
-        _extracted_at at time zone 'UTC' as extracted_at
+        {{ utc_timestamp('_extracted_at') }} as extracted_at
     from source
 )
 

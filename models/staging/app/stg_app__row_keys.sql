@@ -10,7 +10,7 @@ renamed as (
         nullif(trim(id), '') as row_id,
         id is null as is_marker,
         _dlt_load_id as load_id,
-        _extracted_at at time zone 'UTC' as extracted_at
+        {{ utc_timestamp('_extracted_at') }} as extracted_at
     from source
 )
 

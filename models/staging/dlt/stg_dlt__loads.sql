@@ -8,7 +8,7 @@ completed as (
     select
         load_id,
         schema_name as source_name,
-        inserted_at at time zone 'UTC' as completed_at
+        {{ utc_timestamp('inserted_at') }} as completed_at
     from source
     where status = 0
 )

@@ -8,7 +8,7 @@ renamed as (
     select
         _dlt_load_id as load_id,
         _record_index as record_index,
-        _feed_fetched_at at time zone 'UTC' as fetched_at,
+        {{ utc_timestamp('_feed_fetched_at') }} as fetched_at,
         _source as source_uri,
         _invalid_record as invalid_record,
         _reject_reason as landing_reject_reason,

@@ -12,7 +12,7 @@ renamed as (
         cast(tmdb_id as {{ dbt.type_bigint() }}) as tmdb_id,
         cast(window_start as date) as window_start,
         cast(window_end as date) as window_end,
-        listed_at at time zone 'UTC' as listed_at
+        {{ utc_timestamp('listed_at') }} as listed_at
     from source
 )
 

@@ -9,7 +9,7 @@ source as (
 parsed as (
     select
         _dlt_load_id as load_id,
-        fetched_at at time zone 'UTC' as fetched_at,
+        {{ utc_timestamp('fetched_at') }} as fetched_at,
         {{ parse_json('payload') }} as payload
     from source
 ),

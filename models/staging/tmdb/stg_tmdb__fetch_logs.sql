@@ -15,10 +15,10 @@ renamed as (
         status,
         cast(tmdb_id as {{ dbt.type_bigint() }}) as tmdb_id,
         media_type,
-        cast(match_confidence as double precision) as match_confidence,
+        cast(match_confidence as {{ type_double() }}) as match_confidence,
         match_candidates,
         error,
-        attempted_at at time zone 'UTC' as attempted_at
+        {{ utc_timestamp('attempted_at') }} as attempted_at
     from source
 )
 

@@ -14,7 +14,7 @@ parsed as (
         cast(tmdb_id as {{ dbt.type_bigint() }}) as tmdb_id,
         media_type,
         work_item_id,
-        fetched_at at time zone 'UTC' as fetched_at,
+        {{ utc_timestamp('fetched_at') }} as fetched_at,
         nullif(trim(requested_language), '') as requested_language,
         {{ parse_json('payload') }} as payload
     from source
