@@ -180,6 +180,7 @@ def erase_user(target: Engine, user_id: str, pii_key: str | None = None) -> None
     user_id = user_id.strip()
     if not user_id:
         raise MarqueeError("erase user needs the app user's id")
+    target.refuse_row_deletion("erasing a user")
     key = resolve_pii_key(pii_key)
     user_hash = erasure_hash(key, "users", user_id)
     label = f"user {user_hash[:12]}… (keyed hash)"  # never the id itself

@@ -70,6 +70,7 @@ def prune(target: Engine, keep: int | None = None) -> None:
     from marquee.dbt import run_dbt
 
     keep = keep_loads(keep)
+    target.refuse_row_deletion("pruning raw loads")
     if keep == 0:
         print("Keeping every raw load (0 loads to keep): nothing pruned.")
         return

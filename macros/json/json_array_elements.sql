@@ -26,6 +26,17 @@
     ) as {{ alias }}
 {%- endmacro %}
 
+{#- Spark: posexplode of the array read as JSON texts (an element that is a string comes
+    unquoted); anything but an array reads as null, which explodes to no rows. -#}
+{% macro spark__json_array_elements(expression, alias) -%}
+    cross join lateral (
+        select
+            pos + 1 as element_index,
+            col as value
+        from (select posexplode(from_json({{ expression }}, 'array<string>')))
+    ) as {{ alias }}
+{%- endmacro %}
+
 {% macro default__json_array_elements(expression, alias) -%}
     {#- at execution only: a project that does not build a model using it still parses -#}
     {%- if execute %}{{ exceptions.raise_compiler_error('json_array_elements has no implementation for ' ~ target.type ~ ': add ' ~ target.type ~ '__json_array_elements') }}{% endif -%}

@@ -20,6 +20,17 @@
     ) as {{ alias }}
 {%- endmacro %}
 
+{#- Spark: explode of the object read as a map of member names to JSON texts; anything but an
+    object reads as null, which explodes to no rows. -#}
+{% macro spark__json_object_entries(expression, alias) -%}
+    cross join lateral (
+        select
+            key,
+            value
+        from (select explode(from_json({{ expression }}, 'map<string,string>')))
+    ) as {{ alias }}
+{%- endmacro %}
+
 {% macro default__json_object_entries(expression, alias) -%}
     {#- at execution only: a project that does not build a model using it still parses -#}
     {%- if execute %}{{ exceptions.raise_compiler_error('json_object_entries has no implementation for ' ~ target.type ~ ': add ' ~ target.type ~ '__json_object_entries') }}{% endif -%}

@@ -1,7 +1,6 @@
 {#-
-    A JSON text column as the engine's JSON type, ready for the `->` / `->>`
-    operators both engines share (`->` keeps JSON, `->>` gives text; a key or
-    an array index): DuckDB's `json`, PostgreSQL's `jsonb`.
+    A JSON text column as the engine's JSON type, ready for json_get / json_get_text
+    and the unnesting macros: DuckDB's `json`, PostgreSQL's `jsonb`, Spark's text.
 -#}
 {% macro parse_json(expression) -%}
     {{ return(adapter.dispatch('parse_json', 'marquee')(expression)) }}
@@ -13,6 +12,11 @@
 
 {% macro duckdb__parse_json(expression) -%}
     cast({{ expression }} as json)
+{%- endmacro %}
+
+{#- Spark has no JSON type: JSON stays text, read by json_get and the unnesting macros. -#}
+{% macro spark__parse_json(expression) -%}
+    {{ expression }}
 {%- endmacro %}
 
 {% macro default__parse_json(expression) -%}

@@ -26,6 +26,15 @@
     re-applied in the same transaction. `ops.publications` records each
     publication (version, time, invocation, views, carried over, outcome).
 
+    Spark has no transactions: the views are replaced one after another, in name order
+    (each replacement is atomic in the catalog), after every mart of the version was built
+    and tested. For the moment the switch lasts, a reader of several marts may see some
+    of the new version and some of the previous one; every mart it reads is complete and
+    tested. The previous version stays until the next publish (superseded_versions_kept),
+    so a query begun on it finishes on it. A kill during the switch leaves the views it
+    had reached on the new version and the others on the previous one; the next build
+    publishes all of them again.
+
     Commands other than `build` publish nothing: a `dbt run` leaves the marts
     as they are (its untested version is dropped) and the next build publishes.
 -#}
@@ -137,7 +146,9 @@
     {%- do marquee_commit() -%}
 
     {%- do marquee_begin() -%}
-    {%- for name in schema_names_like('marts_v*') if name != version_schema -%}
+    {%- set older = schema_names_like('marts_v*') | reject('equalto', version_schema) | sort -%}
+    {%- set kept = superseded_versions_kept() -%}
+    {%- for name in (older[:-kept] if kept else older) -%}
         {%- do run_query('drop schema if exists ' ~ adapter.quote(name) ~ ' cascade') -%}
     {%- endfor -%}
     {%- do marquee_commit() -%}
@@ -194,6 +205,25 @@
         {%- endif -%}
         {%- do run_query("insert into ops.stale_domains select '" ~ version ~ "', '" ~ domain ~ "', " ~ last_good) -%}
     {%- endfor -%}
+{%- endmacro %}
+
+{#-
+    How many superseded versions stay after a publish. DuckDB and PostgreSQL switch in one
+    transaction and drop the old version in the next, after readers' queries on it ended (a
+    drop waits for them): none. Spark switches view by view and a drop deletes files under a
+    running query: the previous version stays until the next publish, so a query that began
+    on it finishes on it.
+-#}
+{% macro superseded_versions_kept() -%}
+    {{ return(adapter.dispatch('superseded_versions_kept', 'marquee')()) }}
+{%- endmacro %}
+
+{% macro default__superseded_versions_kept() -%}
+    {{ return(0) }}
+{%- endmacro %}
+
+{% macro spark__superseded_versions_kept() -%}
+    {{ return(1) }}
 {%- endmacro %}
 
 {#- A warehouse of an earlier release: ops.publications gained column carried_over (session 4). -#}

@@ -9,6 +9,8 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from typing import Any, ClassVar
 
+from ingestion.errors import MarqueeError
+
 
 class Engine(ABC):
     """One warehouse: how to reach it, lock it, land into it and run dbt on it."""
@@ -19,6 +21,8 @@ class Engine(ABC):
     # the dbt selection a build without --select builds (None: every model); an engine that
     # builds part of the project names that part
     buildable: ClassVar[str | None] = None
+    # can rows be deleted from its raw tables (pruning, erasure)? Not from plain parquet files
+    deletes_rows: ClassVar[bool] = True
 
     @abstractmethod
     def describe(self) -> str:
@@ -31,6 +35,14 @@ class Engine(ABC):
     @abstractmethod
     def dlt_destination(self) -> Any:
         """The dlt destination that lands into this warehouse."""
+
+    def refuse_row_deletion(self, what: str) -> None:
+        """One clear line when `what` (a prune, an erasure) needs deleting raw rows it cannot delete."""
+        if not self.deletes_rows:
+            raise MarqueeError(
+                f"{what} is not available on {self.describe()} yet: its raw loads are parquet files, "
+                "which this engine cannot delete rows from; nothing was changed"
+            )
 
     def after_landing(self) -> None:
         """After dlt loaded into the warehouse: make what it wrote readable as the raw tables."""

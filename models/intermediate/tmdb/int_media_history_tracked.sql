@@ -18,10 +18,10 @@ image_settings as (
 fingerprints as (
     select
         media_id,
-        string_agg(
-            region_code || '/' || offer_type || '/' || cast(provider_id as {{ dbt.type_string() }}),
-            ',' order by region_code, offer_type, provider_id
-        ) as availability
+        {{ ordered_string_agg(
+            "region_code || '/' || offer_type || '/' || cast(provider_id as " ~ dbt.type_string() ~ ")",
+            ',', 'region_code, offer_type, provider_id'
+        ) }} as availability
     from availability
     group by media_id
 ),

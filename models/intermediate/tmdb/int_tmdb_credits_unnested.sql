@@ -14,17 +14,17 @@ cast_members as (
         titles.tmdb_id,
         titles.media_type,
         person.element_index,
-        nullif(trim(person.value ->> 'credit_id'), '') as credit_id,
+        nullif(trim({{ json_get_text('person.value', 'credit_id') }}), '') as credit_id,
         'cast' as credit_type,
-        {{ parse_integer("person.value ->> 'id'") }} as person_id,
-        person.value ->> 'name' as person_name,
-        person.value ->> 'character' as character_name,
-        {{ parse_integer_in_range("person.value ->> 'order'", 0, 2147483647) }} as cast_order,
+        {{ parse_integer(json_get_text('person.value', 'id')) }} as person_id,
+        {{ json_get_text('person.value', 'name') }} as person_name,
+        {{ json_get_text('person.value', 'character') }} as character_name,
+        {{ parse_integer_in_range(json_get_text('person.value', 'order'), 0, 2147483647) }} as cast_order,
         cast(null as {{ dbt.type_string() }}) as department,
         cast(null as {{ dbt.type_string() }}) as job,
         cast(person.value as {{ dbt.type_string() }}) as element_json
     from titles
-    {{ json_array_elements("titles.payload -> 'credits' -> 'cast'", 'person') }}
+    {{ json_array_elements(json_get('titles.payload', 'credits', 'cast'), 'person') }}
 ),
 
 crew_members as (
@@ -33,17 +33,17 @@ crew_members as (
         titles.tmdb_id,
         titles.media_type,
         person.element_index,
-        nullif(trim(person.value ->> 'credit_id'), '') as credit_id,
+        nullif(trim({{ json_get_text('person.value', 'credit_id') }}), '') as credit_id,
         'crew' as credit_type,
-        {{ parse_integer("person.value ->> 'id'") }} as person_id,
-        person.value ->> 'name' as person_name,
+        {{ parse_integer(json_get_text('person.value', 'id')) }} as person_id,
+        {{ json_get_text('person.value', 'name') }} as person_name,
         cast(null as {{ dbt.type_string() }}) as character_name,
         cast(null as integer) as cast_order,
-        person.value ->> 'department' as department,
-        person.value ->> 'job' as job,
+        {{ json_get_text('person.value', 'department') }} as department,
+        {{ json_get_text('person.value', 'job') }} as job,
         cast(person.value as {{ dbt.type_string() }}) as element_json
     from titles
-    {{ json_array_elements("titles.payload -> 'credits' -> 'crew'", 'person') }}
+    {{ json_array_elements(json_get('titles.payload', 'credits', 'crew'), 'person') }}
 ),
 
 credits as (

@@ -13,11 +13,11 @@ genres as (
         titles.tmdb_id,
         titles.media_type,
         genre.element_index,
-        {{ parse_integer_in_range("genre.value ->> 'id'", -2147483648, 2147483647) }} as genre_id,
-        genre.value ->> 'name' as genre_name,
+        {{ parse_integer_in_range(json_get_text('genre.value', 'id'), -2147483648, 2147483647) }} as genre_id,
+        {{ json_get_text('genre.value', 'name') }} as genre_name,
         cast(genre.value as {{ dbt.type_string() }}) as element_json
     from titles
-    {{ json_array_elements("titles.payload -> 'genres'", 'genre') }}
+    {{ json_array_elements(json_get('titles.payload', 'genres'), 'genre') }}
 ),
 
 ranked as (

@@ -19,7 +19,7 @@ regions as (
         region.key as region_code,
         region.value as offers
     from titles
-    {{ json_object_entries("titles.payload -> 'watch/providers' -> 'results'", 'region') }}
+    {{ json_object_entries(json_get('titles.payload', 'watch/providers', 'results'), 'region') }}
     {%- if watch_regions %}
     where region.key in ({% for code in watch_regions %}'{{ code }}'{% if not loop.last %}, {% endif %}{% endfor %})
     {%- endif %}
@@ -43,11 +43,11 @@ providers as (
         offer_types.region_code,
         offer_types.offer_type,
         provider.element_index,
-        {{ parse_integer_in_range("provider.value ->> 'provider_id'", -2147483648, 2147483647) }} as provider_id,
-        provider.value ->> 'provider_name' as provider_name,
-        {{ parse_integer_in_range("provider.value ->> 'display_priority'", -2147483648, 2147483647) }}
+        {{ parse_integer_in_range(json_get_text('provider.value', 'provider_id'), -2147483648, 2147483647) }} as provider_id,
+        {{ json_get_text('provider.value', 'provider_name') }} as provider_name,
+        {{ parse_integer_in_range(json_get_text('provider.value', 'display_priority'), -2147483648, 2147483647) }}
             as display_priority,
-        offer_types.offers ->> 'link' as watch_url,
+        {{ json_get_text('offer_types.offers', 'link') }} as watch_url,
         offer_types.fetched_at,
         cast(provider.value as {{ dbt.type_string() }}) as element_json
     from offer_types

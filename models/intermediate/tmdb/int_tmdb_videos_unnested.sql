@@ -10,20 +10,20 @@ videos as (
         titles.media_id,
         titles.tmdb_id,
         titles.media_type,
-        video.value ->> 'id' as video_id,
-        video.value ->> 'key' as video_key,
-        video.value ->> 'site' as site,
-        video.value ->> 'type' as video_type,
-        video.value ->> 'name' as video_name,
-        cast(video.value ->> 'official' as boolean) as is_official,
-        cast(video.value ->> 'size' as integer) as resolution,
-        video.value ->> 'iso_639_1' as language_code,
+        {{ json_get_text('video.value', 'id') }} as video_id,
+        {{ json_get_text('video.value', 'key') }} as video_key,
+        {{ json_get_text('video.value', 'site') }} as site,
+        {{ json_get_text('video.value', 'type') }} as video_type,
+        {{ json_get_text('video.value', 'name') }} as video_name,
+        cast({{ json_get_text('video.value', 'official') }} as boolean) as is_official,
+        cast({{ json_get_text('video.value', 'size') }} as integer) as resolution,
+        {{ json_get_text('video.value', 'iso_639_1') }} as language_code,
         titles.requested_language,
         cast(
-            replace(replace(video.value ->> 'published_at', 'T', ' '), 'Z', '') as timestamp
+            replace(replace({{ json_get_text('video.value', 'published_at') }}, 'T', ' '), 'Z', '') as timestamp
         ) as published_at
     from titles
-    {{ json_array_elements("titles.payload -> 'videos' -> 'results'", 'video') }}
+    {{ json_array_elements(json_get('titles.payload', 'videos', 'results'), 'video') }}
 )
 
 select * from videos

@@ -20,26 +20,26 @@ directors as (
     -- films: the first credited director; series: the first creator
     select
         titles.media_id,
-        person.value ->> 'name' as person_name,
+        {{ json_get_text('person.value', 'name') }} as person_name,
         row_number() over (
             partition by titles.media_id
             order by person.element_index
         ) as credit_rank
     from titles
-    {{ json_array_elements("titles.payload -> 'credits' -> 'crew'", 'person') }}
-    where titles.media_type = 'movie' and person.value ->> 'job' = 'Director'
+    {{ json_array_elements(json_get('titles.payload', 'credits', 'crew'), 'person') }}
+    where titles.media_type = 'movie' and {{ json_get_text('person.value', 'job') }} = 'Director'
 ),
 
 creators as (
     select
         titles.media_id,
-        person.value ->> 'name' as person_name,
+        {{ json_get_text('person.value', 'name') }} as person_name,
         row_number() over (
             partition by titles.media_id
             order by person.element_index
         ) as credit_rank
     from titles
-    {{ json_array_elements("titles.payload -> 'created_by'", 'person') }}
+    {{ json_array_elements(json_get('titles.payload', 'created_by'), 'person') }}
     where titles.media_type = 'tv'
 ),
 

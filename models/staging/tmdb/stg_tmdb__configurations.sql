@@ -18,9 +18,9 @@ renamed as (
     select
         load_id,
         fetched_at,
-        nullif(trim(payload -> 'images' ->> 'secure_base_url'), '') as image_base_url,
-        payload -> 'images' -> 'poster_sizes' as poster_sizes,
-        payload -> 'images' -> 'backdrop_sizes' as backdrop_sizes
+        nullif(trim({{ json_get_text('payload', 'images', 'secure_base_url') }}), '') as image_base_url,
+        {{ json_get('payload', 'images', 'poster_sizes') }} as poster_sizes,
+        {{ json_get('payload', 'images', 'backdrop_sizes') }} as backdrop_sizes
     from parsed
 )
 

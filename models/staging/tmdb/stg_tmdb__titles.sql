@@ -30,21 +30,21 @@ renamed as (
         fetched_at,
         requested_language,
         coalesce(
-            nullif(payload ->> 'imdb_id', ''),
-            nullif(payload -> 'external_ids' ->> 'imdb_id', '')
+            nullif({{ json_get_text('payload', 'imdb_id') }}, ''),
+            nullif({{ json_get_text('payload', 'external_ids', 'imdb_id') }}, '')
         ) as imdb_id,
-        coalesce(payload ->> 'title', payload ->> 'name') as title,
-        coalesce(payload ->> 'original_title', payload ->> 'original_name') as original_title,
-        nullif(payload ->> 'overview', '') as overview,
-        {{ parse_date("coalesce(payload ->> 'release_date', payload ->> 'first_air_date')") }} as release_date,
-        {{ parse_integer_in_range("coalesce(payload ->> 'runtime', payload -> 'episode_run_time' ->> 0)", 0, 100000) }}
+        coalesce({{ json_get_text('payload', 'title') }}, {{ json_get_text('payload', 'name') }}) as title,
+        coalesce({{ json_get_text('payload', 'original_title') }}, {{ json_get_text('payload', 'original_name') }}) as original_title,
+        nullif({{ json_get_text('payload', 'overview') }}, '') as overview,
+        {{ parse_date("coalesce(" ~ json_get_text('payload', 'release_date') ~ ", " ~ json_get_text('payload', 'first_air_date') ~ ")") }} as release_date,
+        {{ parse_integer_in_range("coalesce(" ~ json_get_text('payload', 'runtime') ~ ", " ~ json_get_text('payload', 'episode_run_time', 0) ~ ")", 0, 100000) }}
             as runtime_minutes,
-        nullif(payload ->> 'original_language', '') as original_language,
-        {{ parse_number("payload ->> 'popularity'") }} as popularity,
-        {{ parse_number("payload ->> 'vote_average'") }} as vote_average,
-        {{ parse_integer_in_range("payload ->> 'vote_count'", 0, 2147483647) }} as vote_count,
-        nullif(payload ->> 'poster_path', '') as poster_path,
-        nullif(payload ->> 'backdrop_path', '') as backdrop_path,
+        nullif({{ json_get_text('payload', 'original_language') }}, '') as original_language,
+        {{ parse_number(json_get_text('payload', 'popularity')) }} as popularity,
+        {{ parse_number(json_get_text('payload', 'vote_average')) }} as vote_average,
+        {{ parse_integer_in_range(json_get_text('payload', 'vote_count'), 0, 2147483647) }} as vote_count,
+        nullif({{ json_get_text('payload', 'poster_path') }}, '') as poster_path,
+        nullif({{ json_get_text('payload', 'backdrop_path') }}, '') as backdrop_path,
         payload
     from parsed
 )
