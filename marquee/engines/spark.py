@@ -24,6 +24,7 @@ takes effect on its own (see macros/publishing/ for what a reader may see during
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import logging
 import os
@@ -42,6 +43,7 @@ _DLT_JSON_TABLES = {
     "_dlt_loads": "load_id string, schema_name string, status bigint, inserted_at timestamp, schema_version_hash string",
 }
 _DLT_SKIPPED = ("_dlt_pipeline_state", "_dlt_version", "init")
+LOG_CONFIG = Path(__file__).with_name("spark-log4j2.properties")
 
 
 class SparkEngine(Engine):
@@ -75,7 +77,7 @@ class SparkEngine(Engine):
             "spark.master": os.environ.get("MARQUEE_SPARK_MASTER", "local[2]"),
             "spark.sql.warehouse.dir": str(root / "spark"),
             "spark.hadoop.javax.jdo.option.ConnectionURL": f"jdbc:derby:;databaseName={root / 'spark-metastore'};create=true",
-            "spark.driver.extraJavaOptions": f"-Dderby.system.home={root}",
+            "spark.driver.extraJavaOptions": f"-Dderby.system.home={root} -Dlog4j.configurationFile={LOG_CONFIG}",
             "spark.sql.session.timeZone": "UTC",
             # small builds: one task per core, not Spark's 200 shuffle partitions
             "spark.sql.shuffle.partitions": os.environ.get("MARQUEE_SPARK_SHUFFLE_PARTITIONS", "2"),
@@ -99,6 +101,8 @@ class SparkEngine(Engine):
                 )
             return active
         self.root.mkdir(parents=True, exist_ok=True)
+        # local mode talks to itself: the loopback interface, whatever the host's name resolves to
+        os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
         builder = SparkSession.builder.appName("marquee").enableHiveSupport()
         for key, value in self.settings().items():
             builder = builder.config(key, value)
@@ -107,6 +111,7 @@ class SparkEngine(Engine):
         except Exception as exc:  # the JVM or the metastore cannot start
             raise MarqueeError(f"cannot start Spark on {self.root}: {first_line(exc)}") from None
         session.sparkContext.setLogLevel("ERROR")
+        atexit.register(_stop, session)
         # pyspark logs every failed query with its JVM stack at level ERROR: the caller reports it
         logging.getLogger("SQLQueryContextLogger").setLevel(logging.CRITICAL)
         self.expose_lake(session)
@@ -164,6 +169,20 @@ class SparkEngine(Engine):
         for key, value in self.settings().items():
             os.environ["MARQUEE_SPARK_" + key.upper().replace(".", "_")] = value
         self.session()  # dbt-spark's session (getOrCreate) is this one
+
+
+def _stop(session: Any) -> None:
+    """At exit: the session, then py4j's gateway, whose threads would otherwise outlive the
+    modules they reference (nanobind then reports DuckDB's objects, from a `dbt ls` on the
+    `selection` target, as leaked)."""
+    import gc
+
+    from pyspark import SparkContext
+
+    session.stop()
+    if SparkContext._gateway is not None:
+        SparkContext._gateway.shutdown()
+    gc.collect()
 
 
 class _Connection:
