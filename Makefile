@@ -72,7 +72,7 @@ status: $(STAMP) ## last loads, reconcile counts, freshness and published versio
 freshness: $(STAMP) ## dbt source freshness of every source on TARGET
 	$(BIN)/marquee freshness --target $(TARGET)
 
-bench: $(STAMP) ## benchmarks vs the old sync and the limit (reduced; FULL=1: 1M/3M shows, 2,000 TMDB titles; BENCH_TARGET=duckdb|postgres|all)
+bench: $(STAMP) ## benchmarks vs the old sync and the limit (reduced; FULL=1: 1M/3M shows, 2,000 TMDB titles; Spark S1/S2 at 20k/100k shows; BENCH_TARGET=duckdb|postgres|spark|all)
 	$(BIN)/python -m bench.run --target $(or $(BENCH_TARGET),all) $(if $(FULL),--full)
 
 sample: $(STAMP) ## regenerate the bundled sample feeds and app export (deterministic)

@@ -43,6 +43,7 @@ class Context:
     shared: dict[str, Any] = field(default_factory=dict)  # results scenarios pass on (S2 reuses S1)
     in_process: bool = False  # run the CLI in this process (the smoke test; no peak-memory figure)
     tmdb_titles: int = 200  # S4 size
+    spark_shows: int = 20_000  # S1/S2 size on Spark (reduced: a JVM and a rewrite of the state per build)
     peer_budget_seconds: float = 120.0  # the dlt scd2 peer is killed after this long per load
 
     def first_feed(self, shows: int) -> tuple[Path, FeedTruth]:
@@ -91,13 +92,15 @@ class PeerResult:
 
 
 class Warehouse:
-    """A fresh, empty warehouse: a DuckDB file in scratch, or a new PostgreSQL database."""
+    """A fresh, empty warehouse: a DuckDB file in scratch, a new PostgreSQL database, or a
+    Spark warehouse (lake, tables, catalog) in a scratch directory."""
 
     def __init__(self, target: str, scratch: Path, in_process: bool = False) -> None:
         self.target = target
         self.in_process = in_process
         self.name = f"marquee_bench_{uuid.uuid4().hex[:8]}"
         self.duckdb_path = scratch / f"{self.name}.duckdb"
+        self.spark_dir = scratch / f"{self.name}-spark"
         # dbt's artifacts (run_results.json, partial parse) per warehouse: runs never read each other's
         self.dbt_target_path = scratch / f"{self.name}-dbt"
         self.overrides = {
@@ -107,6 +110,8 @@ class Warehouse:
         }
         if target == "duckdb":
             self.overrides["MARQUEE_DUCKDB_PATH"] = str(self.duckdb_path)
+        elif target == "spark":
+            self.overrides["MARQUEE_SPARK_DIR"] = str(self.spark_dir)
         else:
             self.overrides["PGDATABASE"] = self.name
         self.env = {**os.environ, **self.overrides}
@@ -183,6 +188,12 @@ class Warehouse:
         return psycopg2.connect(**{**engine_for("postgres").params, "dbname": self.name})
 
     def query(self, sql: str) -> list[tuple[Any, ...]]:
+        if self.target == "spark":  # in a child: see bench/spark_query.py
+            done = subprocess.run([sys.executable, "-m", "bench.spark_query", sql], env=self.env,
+                                  capture_output=True, text=True)
+            if done.returncode != 0:
+                raise BenchError(f"query on Spark failed:\n{done.stderr[-3000:]}")
+            return [tuple(row) for row in json.loads(done.stdout.strip().splitlines()[-1])]
         conn = self.connect()
         try:
             cur = conn.cursor()
@@ -202,6 +213,9 @@ class Warehouse:
         return dict(zip(("records", *COUNT_COLUMNS), (int(v) for v in rows[0]), strict=True))
 
     def size_bytes(self) -> int:
+        if self.target == "spark":  # the lake's and the tables' files (not the catalog)
+            return sum(path.stat().st_size for folder in ("lake", "spark")
+                       for path in (self.spark_dir / folder).rglob("*") if path.is_file())
         if self.target == "duckdb":
             wal = self.duckdb_path.with_suffix(".duckdb.wal")
             return self.duckdb_path.stat().st_size + (wal.stat().st_size if wal.exists() else 0)
@@ -209,7 +223,12 @@ class Warehouse:
 
     def schema_bytes(self) -> dict[str, int]:
         """Bytes per schema, largest first (PostgreSQL: tables with their indexes and TOAST;
-        DuckDB keeps one file, so {})."""
+        DuckDB keeps one file, so {}; Spark: the lake and each schema's folder)."""
+        if self.target == "spark":
+            folders = [self.spark_dir / "lake", *sorted((self.spark_dir / "spark").glob("*.db"))]
+            sizes = {folder.name.removesuffix(".db"): sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+                     for folder in folders if folder.is_dir()}
+            return dict(sorted(sizes.items(), key=lambda item: -item[1]))
         if self.target == "duckdb":
             return {}
         rows = self.query(
@@ -227,7 +246,9 @@ class Warehouse:
 
     def drop(self) -> None:
         shutil.rmtree(self.dbt_target_path, ignore_errors=True)
-        if self.target == "duckdb":
+        if self.target == "spark":
+            shutil.rmtree(self.spark_dir, ignore_errors=True)
+        elif self.target == "duckdb":
             for path in (self.duckdb_path, self.duckdb_path.with_suffix(".duckdb.wal")):
                 path.unlink(missing_ok=True)
         else:

@@ -1,11 +1,12 @@
 """Run the benchmark scenarios and print one markdown table row per scenario.
 
-    python -m bench.run [--target duckdb|postgres|all] [--full] [--scenarios S1,S2,S3,S4]
+    python -m bench.run [--target duckdb|postgres|spark|all] [--full] [--scenarios S1,S2,S3,S4]
 
 Default sizes are reduced (a few minutes): S1/S2 at 100,000 shows, S3 at
 20k/100k/300k with 1,000 changed / 500 new / 500 withdrawn, S4 at 200 titles.
 `--full` runs the issue's sizes: 1,000,000 shows, S3 at 100k/1M/3M with
-10,000 / 5,000 / 5,000, S4 at 2,000 titles.
+10,000 / 5,000 / 5,000, S4 at 2,000 titles. Spark runs S1/S2 only, at 20,000
+shows (100,000 with --full; `--spark-shows`).
 The table is also written to bench/results/<date>[-<target>][-<scenarios>][-full].md
 (the scenarios when not all of them ran) with the machine, the versions and
 the sizes. A wrong reconcile count or a lost TMDB title fails the run.
@@ -89,6 +90,10 @@ def machine_info(targets: list[str]) -> list[str]:
         f"duckdb {duckdb.__version__}, psycopg2 {psycopg2.__version__.split()[0]}, pyarrow {pyarrow.__version__}, "
         f"ijson {ijson.__version__} ({ijson.backend}), msgspec {msgspec.__version__}, httpx {httpx.__version__}",
     ]
+    if "spark" in targets:
+        import pyspark
+
+        lines.append(f"- Spark {pyspark.__version__} in the marquee process (local[2], plain parquet tables)")
     if "postgres" in targets:
         from bench.harness import admin_connection
 
@@ -104,9 +109,10 @@ def machine_info(targets: list[str]) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--target", choices=("duckdb", "postgres", "all"), default="all")
+    parser.add_argument("--target", choices=("duckdb", "postgres", "spark", "all"), default="all")
     parser.add_argument("--full", action="store_true", help="the issue's sizes (1M shows; S3 at 100k/1M/3M; S4 2,000 titles)")
     parser.add_argument("--shows", type=int, help="S1/S2 size (overrides the default)")
+    parser.add_argument("--spark-shows", type=int, help="S1/S2 size on Spark (default 20,000; 100,000 with --full)")
     parser.add_argument("--scaling", help="S3 sizes, comma-separated (overrides the default)")
     parser.add_argument("--tmdb-titles", type=int, help="S4 size in titles (default 200; 2,000 with --full)")
     parser.add_argument("--scenarios", default="S1,S2,S3,S4", help="comma-separated scenario names")
@@ -125,6 +131,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     shows = args.shows or (1_000_000 if args.full else 100_000)
+    spark_shows = args.spark_shows or (100_000 if args.full else 20_000)
     scaling = [int(s) for s in args.scaling.split(",")] if args.scaling else (
         [100_000, 1_000_000, 3_000_000] if args.full else [20_000, 100_000, 300_000]
     )
@@ -144,7 +151,7 @@ def main(argv: list[str] | None = None) -> int:
     # S4 runs on no warehouse: a run of it alone needs (and names) no target
     uses_targets = any(scenarios[name].targets != ("-",) for name in chosen)
 
-    targets = ["duckdb", "postgres"] if args.target == "all" else [args.target]
+    targets = ["duckdb", "postgres", "spark"] if args.target == "all" else [args.target]
     if uses_targets and "postgres" in targets and (reason := pg_available()):
         print(f"bench: PostgreSQL is not reachable ({reason}); running DuckDB only", file=sys.stderr)
         targets = [t for t in targets if t != "postgres"]
@@ -154,6 +161,8 @@ def main(argv: list[str] | None = None) -> int:
     sizes = []
     if {"S1", "S2"} & set(chosen):
         sizes.append(f"S1/S2 {shows:,} shows (next-day feed: {Changes.percent(shows)})")
+        if "spark" in targets:
+            sizes.append(f"on Spark {spark_shows:,} shows ({Changes.percent(spark_shows)})")
     if "S3" in chosen:
         sizes.append(f"S3 {', '.join(f'{s:,}' for s in scaling)} shows with {scaling_changes}")
     if uses_targets:
@@ -169,6 +178,7 @@ def main(argv: list[str] | None = None) -> int:
     ctx = Context(
         scratch=scratch,
         shows=shows,
+        spark_shows=spark_shows,
         scaling_sizes=scaling,
         scaling_changes=scaling_changes,
         baseline_rows=args.baseline_rows,
@@ -182,7 +192,7 @@ def main(argv: list[str] | None = None) -> int:
         for name in chosen:
             scenario = scenarios[name]
             reason = scenario.available()
-            runs_on = targets if scenario.targets != ("-",) else ["-"]
+            runs_on = [t for t in targets if t in scenario.targets] if scenario.targets != ("-",) else ["-"]
             for target in runs_on:
                 if reason:
                     rows = [Row(scenario=name, target=target, size="-", details=reason)]

@@ -15,6 +15,11 @@ One measurement (`measure`) does, for one target and one size:
   next one into a fresh warehouse, each load a child process killed after
   `peer_budget_seconds`.
 S1 and S2 share it (S2 reuses S1's warehouse); S3 repeats it per size.
+
+On Spark (S1/S2 at `spark_shows`, reduced) only Marquee is measured: the limit's bare load and
+merge, the per-row baseline and the dlt scd2 peer are written for a database connection (DuckDB,
+PostgreSQL); dlt's filesystem destination has no scd2 merge, and a per-row sync against Spark is
+not a design anyone would run. Their cells say so.
 """
 
 from __future__ import annotations
@@ -118,6 +123,7 @@ def measure(
     incremental: bool = True,
     with_baseline: bool = True,
     with_peer: bool = True,
+    with_limit: bool = True,
 ) -> Measurement:
     first_feed, first_truth = ctx.first_feed(shows)
     next_feed, next_truth = ctx.next_feed(shows, changes) if incremental else (None, None)
@@ -134,6 +140,8 @@ def measure(
     if next_feed:
         result.feed_bytes["next"] = next_feed.stat().st_size
 
+    if not with_limit:
+        return result
     with fresh_warehouse(target, ctx.scratch) as bare:
         ctx.log(f"{target} {shows:,}: limit")
         conn = bare.connect()
@@ -184,10 +192,39 @@ def _mib(value: int) -> str:
 
 
 def _shared(ctx: Context, target: str) -> Measurement:
+    if target == "spark":
+        shows = ctx.spark_shows
+        key = f"shows:{target}:{shows}"
+        if key not in ctx.shared:
+            ctx.shared[key] = measure(ctx, target, shows, Changes.percent(shows),
+                                      with_baseline=False, with_peer=False, with_limit=False)
+        return ctx.shared[key]
     key = f"shows:{target}:{ctx.shows}"
     if key not in ctx.shared:
         ctx.shared[key] = measure(ctx, target, ctx.shows, Changes.percent(ctx.shows))
     return ctx.shared[key]
+
+
+SPARK_ONLY_MARQUEE = (
+    "limit, baseline and dlt scd2 peer: n/a on Spark (they run on a database connection; dlt's filesystem "
+    "destination has no scd2 merge)"
+)
+
+
+def _spark_row(name: str, m: Measurement, run: Run, extra: str) -> Row:
+    """S1 or S2 on Spark: Marquee's time, where it went, and the space the lake and tables take."""
+    return Row(
+        scenario=name,
+        target="spark",
+        size=f"{m.shows:,} shows",
+        marquee_s=run.seconds,
+        details=(
+            f"{extra}{run.breakdown()}; slowest dbt nodes: {run.slowest()}; peak RSS {_mib(run.peak_rss)} "
+            f"(the marquee process; Spark's JVM, a process of its own, is not counted); {SPARK_ONLY_MARQUEE}; "
+            f"lake + tables after S2 {_mib(m.warehouse_bytes)} ({_space(m)})"
+        ),
+        checks=[("<= 3x limit", None), (">= 20x baseline", None), ("faster than dlt scd2", None)],
+    )
 
 
 def _peer(m: Measurement, which: str, marquee_s: float, budget: float) -> tuple[float | None, str, bool | None]:
@@ -207,7 +244,7 @@ def _space(m: Measurement) -> str:
     if not m.schema_bytes:
         return per_show
     schemas = ", ".join(f"{schema} {_mib(size)}" for schema, size in m.schema_bytes.items() if size >= 1024**2)
-    return f"{per_show}: {schemas}"
+    return f"{per_show}: {schemas}" if schemas else per_show
 
 
 def _baseline_details(result: baseline.BaselineResult, shows: int) -> str:
@@ -221,7 +258,7 @@ def _baseline_details(result: baseline.BaselineResult, shows: int) -> str:
 class FullLoad:
     name = "S1"
     title = "full load into an empty warehouse"
-    targets = ("duckdb", "postgres")
+    targets = ("duckdb", "postgres", "spark")
 
     def available(self) -> str | None:
         return None
@@ -229,6 +266,8 @@ class FullLoad:
     def run(self, ctx: Context, target: str) -> list[Row]:
         m = _shared(ctx, target)
         run = m.first
+        if target == "spark":
+            return [_spark_row(self.name, m, run, "")]
         lim = m.limit_first
         assert lim is not None and m.baseline_first is not None
         baseline_s = m.baseline_first.seconds_per_row * m.shows
@@ -262,7 +301,7 @@ class FullLoad:
 class Incremental:
     name = "S2"
     title = "incremental: 1% changed, 0.5% new, 0.5% withdrawn"
-    targets = ("duckdb", "postgres")
+    targets = ("duckdb", "postgres", "spark")
 
     def available(self) -> str | None:
         return None
@@ -270,6 +309,12 @@ class Incremental:
     def run(self, ctx: Context, target: str) -> list[Row]:
         m = _shared(ctx, target)
         run = m.next
+        if target == "spark":
+            assert run is not None
+            counts = ", ".join(f"{k} {v:,}" for k, v in run.counts.items() if k != "records")
+            extra = (f"{run.seconds / m.first.seconds:.0%} of S1; history (int_show_versions) "
+                     f"{history_seconds(run.timings):.2f} s; reconcile log = truth: {counts}; ")
+            return [_spark_row(self.name, m, run, extra)]
         lim = m.limit_next
         assert run is not None and lim is not None and m.baseline_next is not None
         baseline_s = m.baseline_next.seconds_per_row * m.shows
