@@ -133,6 +133,13 @@ def test_every_mart_equals_duckdbs_on_the_bundled_sample(
         result = w.marquee("run")
         assert result.code == 0, result.err + result.out
         runs[w.target.name] = (started, datetime.now(timezone.utc).replace(tzinfo=None))
+    # status and freshness read the Spark warehouse as they read the others
+    status = spark_warehouse.marquee("status")
+    assert status.code == 0, status.err
+    assert "2 load(s): 415 inserted, 13 updated, 309 unchanged, 8 withdrawn, 6 rejected, 3 duplicates" in status.out
+    assert "(22 views)" in status.out and "STALE" not in status.out
+    freshness = spark_warehouse.marquee("freshness")
+    assert "tmdb.tmdb_titles" in freshness.out and "app.app_users" in freshness.out
     marts = sorted(row[0] for row in duckdb_warehouse.sql(
         "select table_name from information_schema.tables where table_schema = 'marts'"))
     assert len(marts) == 22
