@@ -1,7 +1,8 @@
 """History is a function of the set of feeds, ordered by fetch time: landing
 feeds out of order (back-filling an old file after newer ones, or several
 pending loads landed in any order) gives exactly the master, history and
-per-load counts of landing them in time order. Both engines."""
+per-load counts of landing them in time order. Both engines (a back-fill's replay and
+feeds fetched at the same instant on Spark too)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ import pytest
 from tests.conftest import Warehouse, WarehouseTemplates, fresh_postgres_database
 from tests.test_shows_pipeline import (
     A_AT,
+    ALL_ENGINES,
     B_AT,
     C_AT,
     FEED_A,
@@ -104,6 +106,7 @@ def test_any_landing_order_gives_the_history_of_fetch_order(
         assert state(w) == expected
 
 
+@ALL_ENGINES
 def test_a_backfill_never_withdraws_before_first_seen_or_ends_before_it_starts(
     warehouse: Warehouse, tmp_path: Path
 ) -> None:
@@ -128,6 +131,7 @@ def test_a_backfill_never_withdraws_before_first_seen_or_ends_before_it_starts(
     assert master["M7"] == (True, ts("2026-12-07T18:00:00"), ts(A_AT), ts(A_AT), None)
 
 
+@ALL_ENGINES
 def test_feeds_fetched_at_the_same_time_apply_in_load_order(warehouse: Warehouse, tmp_path: Path) -> None:
     first = [show("M1", 1, "Screen 1", "2026-12-05T18:00:00Z", movie_title="First")]
     second = [show("M1", 1, "Screen 1", "2026-12-05T18:00:00Z", movie_title="Second")]
