@@ -43,7 +43,8 @@ providers as (
         offer_types.region_code,
         offer_types.offer_type,
         provider.element_index,
-        {{ parse_integer_in_range(json_get_text('provider.value', 'provider_id'), -2147483648, 2147483647) }} as provider_id,
+        {{ parse_integer_in_range(json_get_text('provider.value', 'provider_id'), -2147483648, 2147483647) }}
+            as provider_id,
         {{ json_get_text('provider.value', 'provider_name') }} as provider_name,
         {{ parse_integer_in_range(json_get_text('provider.value', 'display_priority'), -2147483648, 2147483647) }}
             as display_priority,

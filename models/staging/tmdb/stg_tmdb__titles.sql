@@ -34,11 +34,16 @@ renamed as (
             nullif({{ json_get_text('payload', 'external_ids', 'imdb_id') }}, '')
         ) as imdb_id,
         coalesce({{ json_get_text('payload', 'title') }}, {{ json_get_text('payload', 'name') }}) as title,
-        coalesce({{ json_get_text('payload', 'original_title') }}, {{ json_get_text('payload', 'original_name') }}) as original_title,
+        coalesce(
+            {{ json_get_text('payload', 'original_title') }}, {{ json_get_text('payload', 'original_name') }}
+        ) as original_title,
         nullif({{ json_get_text('payload', 'overview') }}, '') as overview,
-        {{ parse_date("coalesce(" ~ json_get_text('payload', 'release_date') ~ ", " ~ json_get_text('payload', 'first_air_date') ~ ")") }} as release_date,
-        {{ parse_integer_in_range("coalesce(" ~ json_get_text('payload', 'runtime') ~ ", " ~ json_get_text('payload', 'episode_run_time', 0) ~ ")", 0, 100000) }}
-            as runtime_minutes,
+        {%- set release_date = "coalesce(" ~ json_get_text('payload', 'release_date') ~ ", "
+            ~ json_get_text('payload', 'first_air_date') ~ ")" %}
+        {{ parse_date(release_date) }} as release_date,
+        {%- set runtime = "coalesce(" ~ json_get_text('payload', 'runtime') ~ ", "
+            ~ json_get_text('payload', 'episode_run_time', 0) ~ ")" %}
+        {{ parse_integer_in_range(runtime, 0, 100000) }} as runtime_minutes,
         nullif({{ json_get_text('payload', 'original_language') }}, '') as original_language,
         {{ parse_number(json_get_text('payload', 'popularity')) }} as popularity,
         {{ parse_number(json_get_text('payload', 'vote_average')) }} as vote_average,
